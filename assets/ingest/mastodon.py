@@ -1,0 +1,413 @@
+"""Mastodon connector: fetch a day's pages into the landing zone, then parse landed pages into canonical records.
+
+Fetching and parsing are separate on purpose: a fresh run and a backfill that re-derives from the landing
+zone go through the same parser. Day windows use Mastodon's snowflake ids (unix ms << 16): statuses of day D
+are the pages below max_id = id(D+1 00:00Z), followed through Link rel="next" until they reach day D-1.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import re
+from collections.abc import Iterator
+from html.parser import HTMLParser
+
+from assets.brand_config import BrandConfig
+
+from .brand_matching import MATCH_PRIORITY, BrandMatcher
+from .http_core import HttpCore, Response, next_from_link
+from .landing import LandedPage
+from .pseudonyms import Pseudonymizer
+
+PLATFORM = "mastodon"
+PAGE_LIMIT = 40  # Mastodon's maximum for timelines and search
+
+
+def snowflake_floor(ts: dt.datetime) -> str:
+    """The smallest Mastodon id a status created at `ts` can have."""
+    return str(int(ts.timestamp() * 1000) << 16)
+
+
+def day_bounds(day: dt.date) -> tuple[dt.datetime, dt.datetime]:
+    start = dt.datetime.combine(day, dt.time(), tzinfo=dt.UTC)
+    return start, start + dt.timedelta(days=1)
+
+
+def parse_time(value: object) -> dt.datetime:
+    if not isinstance(value, str):
+        raise ValueError(f"timestamp is not a string: {value!r}")
+    t = dt.datetime.fromisoformat(value)
+    if t.tzinfo is None:
+        raise ValueError(f"timestamp has no timezone: {value!r}")
+    return t.astimezone(dt.UTC)
+
+
+class _TextExtractor(HTMLParser):
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "br":
+            self.parts.append("\n")
+
+    def handle_endtag(self, tag):
+        if tag == "p":
+            self.parts.append("\n\n")
+
+    def handle_data(self, data):
+        self.parts.append(data)
+
+
+def html_to_text(content: str) -> str:
+    """Mastodon serves status text as HTML; marts want what a reader sees."""
+    if "<" not in content:
+        return html.unescape(content)
+    p = _TextExtractor()
+    p.feed(content)
+    p.close()
+    return re.sub(r"\n{3,}", "\n\n", "".join(p.parts)).strip()
+
+
+class MastodonConnector:
+    platform = PLATFORM
+
+    def __init__(self, http: HttpCore, config: BrandConfig, pseudonymize: Pseudonymizer, lookback_days: int = 7):
+        self.http = http
+        self.config = config
+        self.pseudonymize = pseudonymize
+        self.lookback_days = lookback_days
+        self.accounts = config.accounts_on(PLATFORM)  # brand id -> handle
+        self.matcher = BrandMatcher(config, PLATFORM)
+        self._lookups: dict[str, Response] = {}
+
+    # ---- fetching: API -> landed pages -------------------------------------------------------------
+
+    def _lookup(self, handle: str) -> Response:
+        if handle not in self._lookups:
+            self._lookups[handle] = self.http.get("/api/v1/accounts/lookup", {"acct": handle})
+        return self._lookups[handle]
+
+    def _account_page(self, entity: str, day: dt.date, brand_id: str, handle: str) -> LandedPage:
+        return LandedPage.of(self._lookup(handle), PLATFORM, entity, day, "account",
+                             {"brand_id": brand_id, "handle": handle})
+
+    def _statuses_between(self, account_id: str, start: dt.datetime, end: dt.datetime) -> Iterator[Response]:
+        """Pages of an account's own statuses (no replies to others) created in [start, end)."""
+        params = {"limit": PAGE_LIMIT, "max_id": snowflake_floor(end), "exclude_replies": "true"}
+        yield from self.http.paginate(
+            f"/api/v1/accounts/{account_id}/statuses", params, _until(start, next_from_link)
+        )
+
+    def fetch_posts(self, day: dt.date) -> list[LandedPage]:
+        start, end = day_bounds(day)
+        pages = []
+        for brand_id, handle in self.accounts.items():
+            account = self._account_page("posts", day, brand_id, handle)
+            pages.append(account)
+            for resp in self._statuses_between(account.json()["id"], start, end):
+                pages.append(LandedPage.of(resp, PLATFORM, "posts", day, "statuses", {"brand_id": brand_id}))
+        return pages
+
+    def fetch_comments(self, days: list[dt.date]) -> dict[dt.date, list[LandedPage]]:
+        """Replies created on each day under the tracked accounts' posts of the `lookback_days` before it.
+
+        One listing and one context request per post serve every day of the range; each day's landing
+        still gets every page it needs to be re-derived on its own.
+        """
+        first, last = min(days), max(days)
+        window_start = day_bounds(first - dt.timedelta(days=self.lookback_days))[0]
+        window_end = day_bounds(last)[1]
+        out: dict[dt.date, list[LandedPage]] = {d: [] for d in days}
+        for brand_id, handle in self.accounts.items():
+            account_resp = self._lookup(handle)
+            account_id = account_resp.json()["id"]
+            listing = list(self._statuses_between(account_id, window_start, window_end))
+            posts = [s for r in listing for s in r.json() if window_start <= parse_time(s["created_at"]) < window_end]
+            contexts = {s["id"]: self.http.get(f"/api/v1/statuses/{s['id']}/context") for s in posts
+                        if not s.get("reblog")}
+            for d in days:
+                ctx = {"brand_id": brand_id, "handle": handle}
+                out[d].append(LandedPage.of(account_resp, PLATFORM, "comments", d, "account", ctx))
+                out[d].extend(LandedPage.of(r, PLATFORM, "comments", d, "statuses", {"brand_id": brand_id})
+                              for r in listing)
+                lo = day_bounds(d - dt.timedelta(days=self.lookback_days))[0]
+                for s in posts:
+                    if s["id"] in contexts and lo <= parse_time(s["created_at"]) < day_bounds(d)[1]:
+                        out[d].append(LandedPage.of(contexts[s["id"]], PLATFORM, "comments", d, "context",
+                                                    {"brand_id": brand_id, "post_id": s["id"]}))
+        return out
+
+    def fetch_mentions(self, day: dt.date) -> list[LandedPage]:
+        start, end = day_bounds(day)
+        pages = []
+        for brand in self.config.brands.values():
+            for tag in brand.hashtags:
+                params = {"limit": PAGE_LIMIT, "max_id": snowflake_floor(end)}
+                for resp in self.http.paginate(f"/api/v1/timelines/tag/{tag}", params, _until(start, next_from_link)):
+                    pages.append(LandedPage.of(resp, PLATFORM, "mentions", day, "tag",
+                                               {"brand_id": brand.brand_id, "term": tag}))
+            terms = list(brand.keywords)
+            if PLATFORM in brand.accounts:
+                terms.append("@" + brand.accounts[PLATFORM])
+            for term in terms:
+                params = {"q": term, "type": "statuses", "limit": PAGE_LIMIT, "max_id": snowflake_floor(end)}
+                for resp in self.http.paginate("/api/v2/search", params, _until(start, _next_search_page, "statuses")):
+                    pages.append(LandedPage.of(resp, PLATFORM, "mentions", day, "search",
+                                               {"brand_id": brand.brand_id, "term": term}))
+        return pages
+
+    def fetch_account_snapshots(self, day: dt.date) -> list[LandedPage]:
+        return [self._account_page("account_snapshots", day, b, h) for b, h in self.accounts.items()]
+
+    # ---- parsing: landed pages -> canonical records --------------------------------------------------
+
+    def _tracked_ids(self, pages: list[LandedPage]) -> dict[str, str]:
+        """account id -> brand id, from the account look-ups landed with the day."""
+        out = {}
+        for p in pages:
+            if p.kind == "account":
+                out[str(p.json()["id"])] = p.context["brand_id"]
+        return out
+
+    def _author(self, account: dict, tracked: dict[str, str]) -> tuple[str, str | None]:
+        """(author_id, author_handle): real for tracked accounts, a pseudonym and no handle for the public."""
+        aid = str(account["id"])
+        if aid in tracked:
+            return aid, account.get("acct")
+        return self.pseudonymize(PLATFORM, aid), None
+
+    def parse_posts(self, pages: list[LandedPage], day: dt.date) -> tuple[list[dict], list[dict]]:
+        start, end = day_bounds(day)
+        tracked = self._tracked_ids(pages)
+        records, bad = [], []
+        for page, status in _statuses(pages, "statuses", bad):
+            try:
+                created = parse_time(status.get("created_at"))
+                if not start <= created < end:
+                    continue
+                account = status["account"]
+                records.append({
+                    "platform": PLATFORM,
+                    "post_id": str(status["id"]),
+                    "brand_id": page.context["brand_id"],
+                    "account_id": str(account["id"]),
+                    "account_handle": account.get("acct"),
+                    "created_at": created,
+                    "text": html_to_text(status.get("content") or ""),
+                    "lang": status.get("language"),
+                    "url": status.get("url") or status.get("uri"),
+                    "post_type": _post_type(status, tracked),
+                    "hashtags": [t["name"] for t in status.get("tags") or []],
+                    "like_count": status.get("favourites_count"),
+                    "share_count": status.get("reblogs_count"),
+                    "reply_count": status.get("replies_count"),
+                    "view_count": None,  # Mastodon reports no impressions
+                })
+            except (KeyError, TypeError, ValueError) as exc:
+                bad.append(_quarantined(status, page, exc))
+        return records, bad
+
+    def parse_comments(self, pages: list[LandedPage], day: dt.date) -> tuple[list[dict], list[dict]]:
+        start, end = day_bounds(day)
+        tracked = self._tracked_ids(pages)
+        records, bad = [], []
+        for page in pages:
+            if page.kind != "context":
+                continue
+            root_id = page.context["post_id"]
+            try:
+                descendants = page.json()["descendants"]
+            except (KeyError, TypeError, ValueError) as exc:
+                bad.append(_quarantined(page.body, page, exc))
+                continue
+            for status in descendants:
+                try:
+                    created = parse_time(status.get("created_at"))
+                    if not start <= created < end:
+                        continue
+                    author_id, author_handle = self._author(status["account"], tracked)
+                    records.append({
+                        "platform": PLATFORM,
+                        "comment_id": str(status["id"]),
+                        "post_id": str(root_id),
+                        "parent_id": str(status.get("in_reply_to_id") or root_id),
+                        "brand_id": page.context["brand_id"],
+                        "author_id": author_id,
+                        "author_handle": author_handle,
+                        "is_from_tracked_account": str(status["account"]["id"]) in tracked,
+                        "created_at": created,
+                        "text": html_to_text(status.get("content") or ""),
+                        "lang": status.get("language"),
+                        "like_count": status.get("favourites_count"),
+                        "reply_count": status.get("replies_count"),
+                    })
+                except (KeyError, TypeError, ValueError, AttributeError) as exc:
+                    bad.append(_quarantined(status, page, exc))
+        return records, bad
+
+    def parse_mentions(self, pages: list[LandedPage], day: dt.date) -> tuple[list[dict], list[dict]]:
+        start, end = day_bounds(day)
+        own_accounts = {}  # brand id -> handle, to leave out a brand's own statuses
+        for brand_id, handle in self.accounts.items():
+            own_accounts[handle.lower()] = brand_id
+        records: dict[tuple[str, str], dict] = {}
+        bad = []
+        seen: set[str] = set()
+        for page, status in _statuses(pages, ("tag", "search"), bad):
+            try:
+                sid = str(status["id"])
+                if sid in seen:
+                    continue
+                created = parse_time(status.get("created_at"))
+                if not start <= created < end:
+                    continue
+                seen.add(sid)
+                account = status["account"]
+                author_acct = (account.get("acct") or "").lower()
+                text = html_to_text(status.get("content") or "")
+                hashtags = [t["name"] for t in status.get("tags") or []]
+                handles = [m["acct"] for m in status.get("mentions") or []]
+                for m in self.matcher.match(text, hashtags, handles):
+                    if own_accounts.get(author_acct) == m.brand_id:
+                        continue  # a brand's own post is not a mention of it
+                    author_id = self.pseudonymize(PLATFORM, str(account["id"]))
+                    if author_acct in own_accounts:
+                        author_id = str(account["id"])
+                    records[(sid, m.brand_id)] = {
+                        "platform": PLATFORM,
+                        "mention_id": sid,
+                        "matched_brand": m.brand_id,
+                        "match_type": m.match_type,
+                        "matched_term": m.term,
+                        "author_id": author_id,
+                        "author_handle": account.get("acct") if author_acct in own_accounts else None,
+                        "author_followers": account.get("followers_count"),
+                        "created_at": created,
+                        "text": text,
+                        "lang": status.get("language"),
+                        "url": status.get("url") or status.get("uri"),
+                        "hashtags": hashtags,
+                        "like_count": status.get("favourites_count"),
+                        "share_count": status.get("reblogs_count"),
+                        "reply_count": status.get("replies_count"),
+                    }
+            except (KeyError, TypeError, ValueError, AttributeError) as exc:
+                bad.append(_quarantined(status, page, exc))
+        assert set(MATCH_PRIORITY) >= {r["match_type"] for r in records.values()}
+        return list(records.values()), bad
+
+    def parse_account_snapshots(self, pages: list[LandedPage], day: dt.date) -> tuple[list[dict], list[dict]]:
+        """One snapshot per account, when it was observed during the day or the day after.
+
+        The API only tells today's counts, so a snapshot can't be made for a day long past: such days
+        have none rather than a wrong one (the landing zone keeps every observation ever made).
+        """
+        records, bad = [], []
+        for page in pages:
+            if page.kind != "account":
+                continue
+            try:
+                observed = _server_time(page)
+                if observed.date() not in (day, day + dt.timedelta(days=1)):
+                    continue
+                acc = page.json()
+                records.append({
+                    "platform": PLATFORM,
+                    "account_id": str(acc["id"]),
+                    "brand_id": page.context["brand_id"],
+                    "account_handle": acc.get("acct"),
+                    "snapshot_date": day,
+                    "observed_at": observed,
+                    "followers": acc.get("followers_count"),
+                    "following": acc.get("following_count"),
+                    "posts_count": acc.get("statuses_count"),
+                })
+            except (KeyError, TypeError, ValueError) as exc:
+                bad.append(_quarantined(page.body, page, exc))
+        return records, bad
+
+
+def _server_time(page: LandedPage) -> dt.datetime:
+    """When the server answered: its Date header (the platform's clock), else our fetch time."""
+    import email.utils
+
+    date = next((v for k, v in page.headers.items() if k.lower() == "date"), None)
+    if date:
+        return email.utils.parsedate_to_datetime(date).astimezone(dt.UTC)
+    return parse_time(page.fetched_at)
+
+
+def _post_type(status: dict, tracked: dict[str, str]) -> str:
+    if status.get("reblog"):
+        return "repost"
+    if status.get("quote") or status.get("quote_id"):
+        return "quote"
+    if status.get("in_reply_to_id"):
+        return "reply"
+    return "post"
+
+
+def _statuses(pages: list[LandedPage], kinds, bad: list[dict]):
+    kinds = (kinds,) if isinstance(kinds, str) else kinds
+    for page in pages:
+        if page.kind not in kinds:
+            continue
+        try:
+            body = page.json()
+        except ValueError as exc:
+            bad.append(_quarantined(page.body, page, exc))
+            continue
+        items = body.get("statuses") if isinstance(body, dict) else body
+        if not isinstance(items, list):
+            bad.append(_quarantined(page.body, page, ValueError("page holds no list of statuses")))
+            continue
+        for status in items:
+            if not isinstance(status, dict):
+                bad.append(_quarantined(status, page, ValueError("status is not an object")))
+                continue
+            yield page, status
+
+
+def _quarantined(record: object, page: LandedPage, exc: Exception) -> dict:
+    rid = record.get("id") if isinstance(record, dict) else None
+    what = f"{type(exc).__name__}: {exc}" if not isinstance(exc, KeyError) else f"missing field {exc}"
+    return {"record_id": None if rid is None else str(rid), "reason": what, "record": record, "source_url": page.url}
+
+
+def _until(start: dt.datetime, follow, list_key: str | None = None):
+    """Stop paging once a page reaches statuses created before `start` (pages come newest first)."""
+
+    def next_request(page: Response):
+        body = page.json()
+        items = body.get(list_key, []) if list_key else body
+        if not items:
+            return None
+        try:
+            oldest = min(parse_time(s["created_at"]) for s in items)
+        except (KeyError, TypeError, ValueError):
+            oldest = None  # a malformed item: keep paging, the parser quarantines it
+        if oldest is not None and oldest < start:
+            return None
+        return follow(page)
+
+    return next_request
+
+
+def _next_search_page(page: Response):
+    """Search has no Link header: the next page is below the oldest id of this one."""
+    body = page.json()
+    statuses = body.get("statuses") or []
+    if len(statuses) < PAGE_LIMIT:
+        return None
+    oldest = min(statuses, key=lambda s: int(s["id"]))["id"]
+    params = dict(_query(page.url))
+    params["max_id"] = oldest
+    return "/api/v2/search", params
+
+
+def _query(url: str) -> list[tuple[str, str]]:
+    from urllib.parse import parse_qsl, urlsplit
+
+    return parse_qsl(urlsplit(url).query, keep_blank_values=True)
