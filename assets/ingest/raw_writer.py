@@ -61,6 +61,15 @@ def validate_record(entity: str, rec: dict, day: dt.date) -> str | None:
             return f"{col} is not an integer: {v!r}"
         if v < 0:
             return f"{col} is negative: {v}"
+    for col in schema.names:
+        v = rec.get(col)
+        if v is None:
+            continue
+        kind = schema.field(col).type
+        if pa.types.is_list(kind) and not (isinstance(v, list) and all(isinstance(x, str) for x in v)):
+            return f"{col} is not a list of strings: {str(v)[:80]!r}"
+        if pa.types.is_string(kind) and not isinstance(v, str):
+            return f"{col} is not text: {str(v)[:80]!r}"
     text = rec.get("text")
     if text is not None and len(text) > MAX_TEXT_CHARS:
         return f"text is {len(text)} characters, over the {MAX_TEXT_CHARS} limit"

@@ -1,0 +1,47 @@
+# The two commands: `make demo` (set up, run the main job on the sandbox) and `make test` (set up, run all tests).
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+export DAGSTER_HOME ?= $(CURDIR)/.data/dagster_home
+export GX_ANALYTICS_ENABLED := False
+export DO_NOT_TRACK := 1
+DBT_ENV := SOCIAL_LAKE_URL=$(CURDIR)/.data/lake SOCIAL_WAREHOUSE_PATH=$(CURDIR)/.data/state/warehouse/social.duckdb
+DBT_SOURCES := $(shell find dbt_project/models dbt_project/macros dbt_project/tests -type f 2>/dev/null) dbt_project/dbt_project.yml
+MANIFEST := dbt_project/target/manifest.json
+
+.PHONY: setup demo test ui lint clean
+
+setup: $(VENV)/.installed $(MANIFEST) $(DAGSTER_HOME)/dagster.yaml
+
+$(VENV)/.installed: pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[dev]'
+	@touch $@
+
+# dagster-dbt reads the manifest when the code location loads, so parsing is part of set-up.
+$(MANIFEST): $(VENV)/.installed $(DBT_SOURCES)
+	$(DBT_ENV) $(BIN)/dbt parse --quiet --project-dir dbt_project --profiles-dir dbt_project
+	@touch $@
+
+$(DAGSTER_HOME)/dagster.yaml: orchestration/dagster.yaml
+	@mkdir -p $(DAGSTER_HOME)
+	cp $< $@
+
+demo: setup
+	@start=$$(date +%s); \
+	$(BIN)/python -m orchestration.run --last-days 30; rc=$$?; \
+	echo "demo took $$(( $$(date +%s) - start )) s"; exit $$rc
+
+test: setup
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+ui: setup
+	$(BIN)/dagster dev --host 127.0.0.1 --port $${PORT:-3000} -w workspace.yaml
+
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/sqlfluff lint dbt_project/models
+
+clean:
+	rm -rf .data $(VENV) dbt_project/target

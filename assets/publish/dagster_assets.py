@@ -1,0 +1,65 @@
+"""published/warehouse (gated) and published/dashboards/community_overview (from the published copy only)."""
+
+from collections.abc import Callable, Sequence
+
+import dagster as dg
+
+from .dashboard import build_community_overview
+from .gate import check_states, require_open_gate, upstream_check_keys
+from .warehouse import publish, published_db
+
+PUBLISHED_WAREHOUSE = dg.AssetKey(["published", "warehouse"])
+COMMUNITY_OVERVIEW = dg.AssetKey(["published", "dashboards", "community_overview"])
+
+
+def build_publish_assets(
+    mart_keys: Sequence[dg.AssetKey], asset_graph: Callable[[], object]
+) -> list[dg.AssetsDefinition]:
+    """asset_graph: returns the code location's asset graph when called (at run time, once it exists)."""
+
+    @dg.asset(
+        key=PUBLISHED_WAREHOUSE,
+        deps=list(mart_keys),
+        group_name="publish",
+        kinds={"duckdb", "parquet"},
+        pool="warehouse_writer",
+        description="Read-only DuckDB file + Parquet per mart for BI tools; replaced atomically, and only when "
+        "the latest result of every upstream check passed, whichever run produced it.",
+        required_resource_keys={"settings"},
+    )
+    def published_warehouse(context: dg.AssetExecutionContext):
+        settings = context.resources.settings
+        keys = upstream_check_keys(asset_graph(), PUBLISHED_WAREHOUSE)
+        states = check_states(context.instance, keys)
+        require_open_gate(states)
+        pub = publish(
+            settings.warehouse_path,
+            settings.publish_dir,
+            {"gate_status": "passed", "checks_passed": sum(s.status == "passed" for s in states),
+             "checks_warned": [s.describe() for s in states if s.status == "warned"], "run_id": context.run_id},
+        )
+        return dg.MaterializeResult(
+            metadata={
+                "version": pub.version,
+                "tables": pub.tables,
+                "checks_considered": len(states),
+                "duckdb_path": dg.MetadataValue.path(str(published_db(settings.publish_dir))),
+                "parquet_dir": dg.MetadataValue.path(str(settings.publish_dir / "current" / "parquet")),
+            }
+        )
+
+    @dg.asset(
+        key=COMMUNITY_OVERVIEW,
+        deps=[PUBLISHED_WAREHOUSE],
+        group_name="publish",
+        kinds={"html"},
+        description="Community overview page (static HTML, opens offline), built from the published warehouse only.",
+        required_resource_keys={"settings"},
+    )
+    def community_overview(context: dg.AssetExecutionContext):
+        settings = context.resources.settings
+        out = settings.publish_dir / "dashboards" / "community_overview.html"
+        info = build_community_overview(settings.publish_dir, out)
+        return dg.MaterializeResult(metadata={**info, "path": dg.MetadataValue.path(str(out))})
+
+    return [published_warehouse, community_overview]

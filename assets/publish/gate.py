@@ -1,0 +1,71 @@
+"""The quality gate, read from Dagster's records rather than from the current run.
+
+A blocking check only stops downstream steps of its own run; a later run does not look back. So the
+publication asks the instance for the latest result of every check upstream of it, whichever run made
+it, and refuses to publish when any of them failed, was skipped or never ran.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import dagster as dg
+from dagster._core.storage.asset_check_execution_record import AssetCheckExecutionRecordStatus
+
+
+@dataclass(frozen=True)
+class CheckState:
+    key: dg.AssetCheckKey
+    status: str  # passed | failed | warned | not_executed | never_ran
+    run_id: str | None
+    detail: str = ""
+
+    @property
+    def blocks(self) -> bool:
+        return self.status not in ("passed", "warned")
+
+    def describe(self) -> str:
+        name = f"{self.key.asset_key.to_user_string()}:{self.key.name}"
+        where = f" (run {self.run_id[:8]})" if self.run_id else ""
+        return f"{name} {self.status}{where}{': ' + self.detail if self.detail else ''}"
+
+
+def upstream_check_keys(asset_graph, asset_key: dg.AssetKey) -> set[dg.AssetCheckKey]:
+    ancestors = asset_graph.get_ancestor_asset_keys(asset_key)
+    return set(asset_graph.get_check_keys_for_assets(ancestors))
+
+
+def check_states(instance: dg.DagsterInstance, check_keys: set[dg.AssetCheckKey]) -> list[CheckState]:
+    latest = instance.event_log_storage.get_latest_asset_check_execution_by_key(list(check_keys))
+    states = []
+    for key in sorted(check_keys, key=lambda k: (k.asset_key.to_user_string(), k.name)):
+        rec = latest.get(key)
+        if rec is None:
+            states.append(CheckState(key, "never_ran", None))
+            continue
+        if rec.status == AssetCheckExecutionRecordStatus.PLANNED:
+            states.append(CheckState(key, "not_executed", rec.run_id, "planned but no result was recorded"))
+            continue
+        evaluation = rec.event.asset_check_evaluation if rec.event else None
+        if rec.status == AssetCheckExecutionRecordStatus.SUCCEEDED:
+            states.append(CheckState(key, "passed", rec.run_id))
+        elif evaluation is not None and evaluation.severity == dg.AssetCheckSeverity.WARN:
+            states.append(CheckState(key, "warned", rec.run_id, evaluation.description or ""))
+        else:
+            states.append(CheckState(key, "failed", rec.run_id, (evaluation.description or "") if evaluation else ""))
+    return states
+
+
+class GateClosed(dg.Failure):
+    """Publication refused: names every check that failed or has no result."""
+
+
+def require_open_gate(states: list[CheckState]) -> None:
+    blocking = [s for s in states if s.blocks]
+    if blocking:
+        lines = "\n".join(f"  - {s.describe()}" for s in blocking)
+        raise GateClosed(
+            description=f"quality gate closed: {len(blocking)} of {len(states)} upstream checks did not pass; "
+            f"the previous publication stays as it was.\n{lines}",
+            metadata={"blocking_checks": [s.describe() for s in blocking]},
+        )

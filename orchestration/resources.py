@@ -1,0 +1,28 @@
+"""Resources: the settings, the brand configuration, the lake, the platforms' APIs and dbt."""
+
+from __future__ import annotations
+
+import dagster as dg
+
+from assets.ingest.platform_apis import PlatformApis
+
+from .settings import Settings
+
+
+def platform_apis_resource(settings: Settings, config) -> dg.ResourceDefinition:
+    @dg.resource(description="The platforms' APIs: the embedded sandbox, or the live services")
+    def platform_apis(_init_context):
+        apis = PlatformApis(
+            config,
+            settings.platform_mode,
+            sandbox_url=settings.sandbox_url,
+            sandbox_seed=settings.sandbox_seed,
+            sandbox_now=settings.sandbox_now,
+            comment_lookback_days=settings.comment_lookback_days,
+        )
+        try:
+            yield apis
+        finally:
+            apis.close()
+
+    return platform_apis

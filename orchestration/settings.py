@@ -1,0 +1,89 @@
+"""Every setting read from the environment, in one place.
+
+The defaults give the offline demo: a local lake under .data/ and the embedded sandbox. Production sets
+SOCIAL_LAKE_URL=s3://bucket/prefix and SOCIAL_PLATFORM_MODE=live with each platform's credentials.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+MODES = ("sandbox", "live")
+
+
+class SettingsError(ValueError):
+    """An environment variable holds a value the pipeline cannot use."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    lake_url: str  # landing zone, raw Parquet and quarantine live under it
+    state_dir: Path  # local working files: the dbt warehouse (one writer) and Dagster's scratch
+    publish_dir: Path  # the published warehouse and dashboards that people read
+    brands_file: Path
+    platform_mode: str  # sandbox: the embedded simulated platforms; live: the real APIs
+    sandbox_url: str | None  # an already running sandbox; None starts one inside the run
+    sandbox_seed: int
+    sandbox_now: str | None  # freeze the sandbox clock (ISO time), for reproducible runs
+    partitions_start: dt.date
+    comment_lookback_days: int
+    quarantine_max_share: float  # a partition with more quarantined records than this fails its check
+
+    @property
+    def warehouse_path(self) -> Path:
+        return self.state_dir / "warehouse" / "social.duckdb"
+
+    @property
+    def dbt_project_dir(self) -> Path:
+        return REPO_ROOT / "dbt_project"
+
+    @property
+    def expectations_dir(self) -> Path:
+        return REPO_ROOT / "expectations"
+
+
+def load_settings(env: dict[str, str] | None = None) -> Settings:
+    env = dict(os.environ if env is None else env)
+    data = Path(env.get("SOCIAL_DATA_DIR", REPO_ROOT / ".data"))
+    mode = env.get("SOCIAL_PLATFORM_MODE", "sandbox")
+    if mode not in MODES:
+        raise SettingsError(f"SOCIAL_PLATFORM_MODE must be one of {MODES}, got {mode!r}")
+    lake = env.get("SOCIAL_LAKE_URL") or str((data / "lake").resolve())
+    return Settings(
+        lake_url=lake.rstrip("/"),
+        state_dir=Path(env.get("SOCIAL_STATE_DIR", data / "state")).resolve(),
+        publish_dir=Path(env.get("SOCIAL_PUBLISH_DIR", data / "published")).resolve(),
+        brands_file=Path(env.get("SOCIAL_BRANDS_FILE", REPO_ROOT / "brands.yaml")).resolve(),
+        platform_mode=mode,
+        sandbox_url=env.get("SOCIAL_SANDBOX_URL") or None,
+        sandbox_seed=_int(env, "SOCIAL_SANDBOX_SEED", 42),
+        sandbox_now=env.get("SOCIAL_SANDBOX_NOW") or None,
+        partitions_start=_date(env, "SOCIAL_PARTITIONS_START", dt.date(2025, 1, 1)),
+        comment_lookback_days=_int(env, "SOCIAL_COMMENT_LOOKBACK_DAYS", 7),
+        quarantine_max_share=_float(env, "SOCIAL_QUARANTINE_MAX_SHARE", 0.02),
+    )
+
+
+def _int(env: dict[str, str], name: str, default: int) -> int:
+    try:
+        return int(env.get(name, default))
+    except ValueError:
+        raise SettingsError(f"{name} must be an integer, got {env[name]!r}") from None
+
+
+def _float(env: dict[str, str], name: str, default: float) -> float:
+    try:
+        return float(env.get(name, default))
+    except ValueError:
+        raise SettingsError(f"{name} must be a number, got {env[name]!r}") from None
+
+
+def _date(env: dict[str, str], name: str, default: dt.date) -> dt.date:
+    try:
+        return dt.date.fromisoformat(env[name]) if name in env else default
+    except ValueError:
+        raise SettingsError(f"{name} must be a date YYYY-MM-DD, got {env[name]!r}") from None
