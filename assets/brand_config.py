@@ -91,15 +91,20 @@ def parse_brand_config(doc: object, source: str = "<brands>") -> BrandConfig:
     raw_brands = doc.get("brands")
     if not isinstance(raw_brands, dict) or not raw_brands:
         raise BrandConfigError(f"{source}: 'brands' must be a non-empty mapping of brand id -> settings")
-    brands = {bid: _brand(bid, spec, default_tz, f"{source}: brand '{bid}'") for bid, spec in raw_brands.items()}
+    brands = {
+        bid: _brand(bid, spec, default_tz, f"{source}: brand '{bid}'") for bid, spec in raw_brands.items()
+    }
     for b in brands.values():
         for comp in b.competitors:
             if comp not in brands:
-                raise BrandConfigError(f"{source}: brand '{b.brand_id}': competitor '{comp}' is not a configured brand")
+                raise BrandConfigError(
+                    f"{source}: brand '{b.brand_id}': competitor '{comp}' is not a configured brand"
+                )
             if comp == b.brand_id:
                 raise BrandConfigError(f"{source}: brand '{b.brand_id}' lists itself as a competitor")
     campaigns = tuple(
-        _campaign(i, spec, brands, f"{source}: campaigns[{i}]") for i, spec in enumerate(doc.get("campaigns") or [])
+        _campaign(i, spec, brands, f"{source}: campaigns[{i}]")
+        for i, spec in enumerate(doc.get("campaigns") or [])
     )
     names = [c.name for c in campaigns]
     if len(set(names)) != len(names):
@@ -109,11 +114,21 @@ def parse_brand_config(doc: object, source: str = "<brands>") -> BrandConfig:
 
 def _brand(bid: object, spec: object, default_tz: str, where: str) -> Brand:
     if not isinstance(bid, str) or not _ID.match(bid):
-        raise BrandConfigError(f"{where}: brand ids are lower-case letters, digits and '_', starting with a letter")
+        raise BrandConfigError(
+            f"{where}: brand ids are lower-case letters, digits and '_', starting with a letter"
+        )
     if not isinstance(spec, dict):
         raise BrandConfigError(f"{where}: expected a mapping of settings")
     unknown = set(spec) - {
-        "name", "role", "competitors", "timezone", "sla_hours", "business_hours", "accounts", "keywords", "hashtags",
+        "name",
+        "role",
+        "competitors",
+        "timezone",
+        "sla_hours",
+        "business_hours",
+        "accounts",
+        "keywords",
+        "hashtags",
     }
     if unknown:
         raise BrandConfigError(f"{where}: unknown field(s) {sorted(unknown)}")
@@ -178,7 +193,10 @@ def _campaign(i: int, spec: object, brands: dict[str, Brand], where: str) -> Cam
     brand = spec.get("brand")
     if brand not in brands:
         raise BrandConfigError(f"{where} ({name}): brand {brand!r} is not a configured brand")
-    start, end = _date(spec.get("start"), f"{where} ({name}).start"), _date(spec.get("end"), f"{where} ({name}).end")
+    start, end = (
+        _date(spec.get("start"), f"{where} ({name}).start"),
+        _date(spec.get("end"), f"{where} ({name}).end"),
+    )
     if end < start:
         raise BrandConfigError(f"{where} ({name}): end {end} is before start {start}")
     hashtags = tuple(h.lstrip("#") for h in _strings(spec.get("hashtags"), f"{where} ({name}).hashtags"))

@@ -48,7 +48,6 @@ publish_assets = build_publish_assets(mart_keys, lambda: defs.resolve_asset_grap
 social_daily = dg.define_asset_job(
     "social_daily",
     selection=dg.AssetSelection.all(),
-    partitions_def=daily,
     executor_def=dg.in_process_executor,  # one process: no per-step re-import of the code location
     description="Ingest every platform, build the dbt marts, gate, publish and build the dashboards.",
 )

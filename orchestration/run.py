@@ -56,7 +56,10 @@ def main(argv: list[str] | None = None) -> int:
     from .definitions import defs, settings
 
     start, end = day_range(args, dt.datetime.now(dt.UTC).date())
-    tags = {ASSET_PARTITION_RANGE_START_TAG: start.isoformat(), ASSET_PARTITION_RANGE_END_TAG: end.isoformat()}
+    tags = {
+        ASSET_PARTITION_RANGE_START_TAG: start.isoformat(),
+        ASSET_PARTITION_RANGE_END_TAG: end.isoformat(),
+    }
     if args.refetch:
         tags[REFETCH_TAG] = "true"
     t0 = time.monotonic()

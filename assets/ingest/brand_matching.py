@@ -27,8 +27,9 @@ class BrandMatcher:
         for b in config.brands.values():
             handle = b.accounts.get(platform)
             keywords = [(k, re.compile(rf"(?<!\w){re.escape(k)}(?!\w)", re.IGNORECASE)) for k in b.keywords]
-            self._brands.append((b.brand_id, handle.lower() if handle else None, {h.lower() for h in b.hashtags},
-                                 keywords))
+            self._brands.append(
+                (b.brand_id, handle.lower() if handle else None, {h.lower() for h in b.hashtags}, keywords)
+            )
 
     def match(self, text: str, hashtags: list[str], mentioned_handles: list[str]) -> list[Match]:
         tags = {t.lower().lstrip("#") for t in hashtags}

@@ -38,7 +38,9 @@ def read_days(lake: Lake, folder_of, days: list[dt.date]) -> pa.Table | None:
     return pa.concat_tables(tables) if tables else None
 
 
-def build_raw_asset(platform: str, entity: str, partitions_def: dg.PartitionsDefinition) -> dg.AssetsDefinition:
+def build_raw_asset(
+    platform: str, entity: str, partitions_def: dg.PartitionsDefinition
+) -> dg.AssetsDefinition:
     key = dg.AssetKey(["raw", platform, entity])
 
     @dg.asset(
@@ -51,10 +53,18 @@ def build_raw_asset(platform: str, entity: str, partitions_def: dg.PartitionsDef
         description=f"{platform} {entity}: canonical raw Parquet, one Hive partition per UTC day "
         f"(lake/raw/{platform}/{entity}/dt=YYYY-MM-DD), derived from the landing zone.",
         check_specs=[
-            dg.AssetCheckSpec("gx_suite", asset=key, blocking=True,
-                              description=f"Great Expectations suite expectations/raw_{entity}.json on the run's days"),
-            dg.AssetCheckSpec("quarantine_share", asset=key, blocking=True,
-                              description="records quarantined ÷ records received stays under the configured share"),
+            dg.AssetCheckSpec(
+                "gx_suite",
+                asset=key,
+                blocking=True,
+                description=f"Great Expectations suite expectations/raw_{entity}.json on the run's days",
+            ),
+            dg.AssetCheckSpec(
+                "quarantine_share",
+                asset=key,
+                blocking=True,
+                description="records quarantined ÷ records received stays under the configured share",
+            ),
         ],
         required_resource_keys={"platform_apis", "lake", "settings"},
     )
@@ -88,8 +98,9 @@ def build_raw_asset(platform: str, entity: str, partitions_def: dg.PartitionsDef
         range_start, range_end = _time_range(entity, days)
         df = table.to_pandas() if table is not None else None
         if df is None or df.empty:
-            yield dg.AssetCheckResult(check_name="gx_suite", passed=True,
-                                      metadata={"rows": 0, "note": "no records in these days"})
+            yield dg.AssetCheckResult(
+                check_name="gx_suite", passed=True, metadata={"rows": 0, "note": "no records in these days"}
+            )
         else:
             res = validate_dataframe(suite, df, {"range_start": range_start, "range_end": range_end})
             yield dg.AssetCheckResult(
@@ -114,7 +125,9 @@ def build_raw_asset(platform: str, entity: str, partitions_def: dg.PartitionsDef
                 "share": round(share, 6),
                 "max_share": settings.quarantine_max_share,
                 "reasons": reasons,
-                "examples": [] if qtable is None else qtable.select(["record_id", "reason"]).slice(0, 5).to_pylist(),
+                "examples": []
+                if qtable is None
+                else qtable.select(["record_id", "reason"]).slice(0, 5).to_pylist(),
             },
         )
 
@@ -131,24 +144,42 @@ def _time_range(entity: str, days: list[dt.date]):
     return start, end - pd.Timedelta(microseconds=1)
 
 
-def build_platform_assets(platform: str, partitions_def: dg.PartitionsDefinition) -> list[dg.AssetsDefinition]:
+def build_platform_assets(
+    platform: str, partitions_def: dg.PartitionsDefinition
+) -> list[dg.AssetsDefinition]:
     return [build_raw_asset(platform, entity, partitions_def) for entity in ENTITIES]
 
 
 # ---- reference tables from brands.yaml ---------------------------------------------------------------
 
 REFERENCE_SCHEMAS = {
-    "brands": pa.schema([
-        ("brand_id", pa.string()), ("brand_name", pa.string()), ("role", pa.string()), ("timezone", pa.string()),
-        ("sla_hours", pa.float64()), ("business_days", pa.list_(pa.string())), ("business_start", pa.string()),
-        ("business_end", pa.string()),
-    ]),
-    "brand_accounts": pa.schema([("brand_id", pa.string()), ("platform", pa.string()), ("account_handle", pa.string())]),
-    "competitive_groups": pa.schema([("group_id", pa.string()), ("brand_id", pa.string()), ("is_client", pa.bool_())]),
-    "campaigns": pa.schema([
-        ("campaign_name", pa.string()), ("brand_id", pa.string()), ("hashtags", pa.list_(pa.string())),
-        ("start_date", pa.date32()), ("end_date", pa.date32()),
-    ]),
+    "brands": pa.schema(
+        [
+            ("brand_id", pa.string()),
+            ("brand_name", pa.string()),
+            ("role", pa.string()),
+            ("timezone", pa.string()),
+            ("sla_hours", pa.float64()),
+            ("business_days", pa.list_(pa.string())),
+            ("business_start", pa.string()),
+            ("business_end", pa.string()),
+        ]
+    ),
+    "brand_accounts": pa.schema(
+        [("brand_id", pa.string()), ("platform", pa.string()), ("account_handle", pa.string())]
+    ),
+    "competitive_groups": pa.schema(
+        [("group_id", pa.string()), ("brand_id", pa.string()), ("is_client", pa.bool_())]
+    ),
+    "campaigns": pa.schema(
+        [
+            ("campaign_name", pa.string()),
+            ("brand_id", pa.string()),
+            ("hashtags", pa.list_(pa.string())),
+            ("start_date", pa.date32()),
+            ("end_date", pa.date32()),
+        ]
+    ),
 }
 
 
@@ -156,26 +187,38 @@ def reference_rows(config: BrandConfig) -> dict[str, list[dict]]:
     brands = []
     for b in config.brands.values():
         bh = b.business_hours
-        brands.append({
-            "brand_id": b.brand_id, "brand_name": b.name, "role": b.role, "timezone": b.timezone,
-            "sla_hours": b.sla_hours,
-            "business_days": list(bh.days) if bh else None,
-            "business_start": bh.start.strftime("%H:%M") if bh else None,
-            "business_end": bh.end.strftime("%H:%M") if bh else None,
-        })
+        brands.append(
+            {
+                "brand_id": b.brand_id,
+                "brand_name": b.name,
+                "role": b.role,
+                "timezone": b.timezone,
+                "sla_hours": b.sla_hours,
+                "business_days": list(bh.days) if bh else None,
+                "business_start": bh.start.strftime("%H:%M") if bh else None,
+                "business_end": bh.end.strftime("%H:%M") if bh else None,
+            }
+        )
     return {
         "brands": brands,
         "brand_accounts": [
             {"brand_id": b.brand_id, "platform": p, "account_handle": h}
-            for b in config.brands.values() for p, h in b.accounts.items()
+            for b in config.brands.values()
+            for p, h in b.accounts.items()
         ],
         "competitive_groups": [
             {"group_id": g, "brand_id": m, "is_client": m == g}
-            for g, members in config.competitive_groups().items() for m in members
+            for g, members in config.competitive_groups().items()
+            for m in members
         ],
         "campaigns": [
-            {"campaign_name": c.name, "brand_id": c.brand_id, "hashtags": list(c.hashtags),
-             "start_date": c.start, "end_date": c.end}
+            {
+                "campaign_name": c.name,
+                "brand_id": c.brand_id,
+                "hashtags": list(c.hashtags),
+                "start_date": c.start,
+                "end_date": c.end,
+            }
             for c in config.campaigns
         ],
     }
@@ -183,8 +226,12 @@ def reference_rows(config: BrandConfig) -> dict[str, list[dict]]:
 
 @dg.multi_asset(
     specs=[
-        dg.AssetSpec(["raw", "reference", name], group_name="raw", kinds={"python", "parquet"},
-                     description=f"{name} from the brand configuration file (brands.yaml)")
+        dg.AssetSpec(
+            ["raw", "reference", name],
+            group_name="raw",
+            kinds={"python", "parquet"},
+            description=f"{name} from the brand configuration file (brands.yaml)",
+        )
         for name in REFERENCE_SCHEMAS
     ],
     required_resource_keys={"brand_config", "lake"},
@@ -193,4 +240,6 @@ def reference_tables(context: dg.AssetExecutionContext):
     rows = reference_rows(context.resources.brand_config)
     for name, schema in REFERENCE_SCHEMAS.items():
         path = write_reference(context.resources.lake, name, rows[name], schema)
-        yield dg.MaterializeResult(asset_key=["raw", "reference", name], metadata={"rows": len(rows[name]), "path": path})
+        yield dg.MaterializeResult(
+            asset_key=["raw", "reference", name], metadata={"rows": len(rows[name]), "path": path}
+        )

@@ -48,7 +48,7 @@ def redact_url(url: str) -> str:
     return urlunsplit(parts._replace(query=urlencode(query, safe="[]:@,")))
 
 
-_SECRET_IN_TEXT = re.compile(r"((?:%s)=)[^&\s\"'>]+" % "|".join(sorted(SECRET_PARAMS)), re.IGNORECASE)
+_SECRET_IN_TEXT = re.compile(rf"((?:{'|'.join(sorted(SECRET_PARAMS))})=)[^&\s\"'>]+", re.IGNORECASE)
 
 
 class _RedactSecrets(logging.Filter):
@@ -57,7 +57,9 @@ class _RedactSecrets(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         if record.args:
             args = record.args if isinstance(record.args, tuple) else (record.args,)
-            record.args = tuple(_SECRET_IN_TEXT.sub(r"\1REDACTED", a) if isinstance(a, str) else a for a in args)
+            record.args = tuple(
+                _SECRET_IN_TEXT.sub(r"\1REDACTED", a) if isinstance(a, str) else a for a in args
+            )
         record.msg = _SECRET_IN_TEXT.sub(r"\1REDACTED", str(record.msg))
         return True
 
@@ -208,14 +210,18 @@ class HttpCore:
                 resp = self.session.get(url, params=params, timeout=self.timeout)
             except (requests.ConnectionError, requests.Timeout) as exc:
                 if attempt >= self.retry.max_attempts:
-                    raise ApiError(self.platform, endpoint, None, f"{type(exc).__name__} after {attempt} attempts") from None
+                    raise ApiError(
+                        self.platform, endpoint, None, f"{type(exc).__name__} after {attempt} attempts"
+                    ) from None
                 self._backoff(attempt, None, endpoint, type(exc).__name__)
                 continue
             now = self._clock()
             self._rate = parse_rate_limit(resp.headers, self.rate_limit_style, now)
             if resp.status_code in RETRY_STATUSES:
                 if attempt >= self.retry.max_attempts:
-                    raise ApiError(self.platform, endpoint, resp.status_code, f"still failing after {attempt} attempts")
+                    raise ApiError(
+                        self.platform, endpoint, resp.status_code, f"still failing after {attempt} attempts"
+                    )
                 wait = retry_after_seconds(resp.headers.get("Retry-After"), now)
                 if wait is None and resp.status_code == 429 and self._rate.reset_at:
                     wait = max(0.0, self._rate.reset_at - now)
@@ -226,11 +232,15 @@ class HttpCore:
             try:
                 text = resp.content.decode(resp.encoding or "utf-8")
             except (UnicodeDecodeError, LookupError):
-                raise ApiError(self.platform, endpoint, resp.status_code, "body is not valid UTF-8 text") from None
+                raise ApiError(
+                    self.platform, endpoint, resp.status_code, "body is not valid UTF-8 text"
+                ) from None
             if expect_json and not _is_json(text):
                 # A body cut short in transit: the same request usually succeeds when repeated.
                 if attempt >= self.retry.max_attempts:
-                    raise ApiError(self.platform, endpoint, resp.status_code, "body is not valid JSON (truncated?)")
+                    raise ApiError(
+                        self.platform, endpoint, resp.status_code, "body is not valid JSON (truncated?)"
+                    )
                 self._backoff(attempt, None, endpoint, "invalid JSON body")
                 continue
             return Response(

@@ -33,7 +33,9 @@ class LandedPage:
     links: dict[str, str] = field(default_factory=dict)
 
     @classmethod
-    def of(cls, resp: Response, platform: str, entity: str, day: dt.date, kind: str, context: dict) -> LandedPage:
+    def of(
+        cls, resp: Response, platform: str, entity: str, day: dt.date, kind: str, context: dict
+    ) -> LandedPage:
         return cls(
             platform=platform,
             entity=entity,

@@ -73,7 +73,9 @@ def html_to_text(content: str) -> str:
 class MastodonConnector:
     platform = PLATFORM
 
-    def __init__(self, http: HttpCore, config: BrandConfig, pseudonymize: Pseudonymizer, lookback_days: int = 7):
+    def __init__(
+        self, http: HttpCore, config: BrandConfig, pseudonymize: Pseudonymizer, lookback_days: int = 7
+    ):
         self.http = http
         self.config = config
         self.pseudonymize = pseudonymize
@@ -90,8 +92,9 @@ class MastodonConnector:
         return self._lookups[handle]
 
     def _account_page(self, entity: str, day: dt.date, brand_id: str, handle: str) -> LandedPage:
-        return LandedPage.of(self._lookup(handle), PLATFORM, entity, day, "account",
-                             {"brand_id": brand_id, "handle": handle})
+        return LandedPage.of(
+            self._lookup(handle), PLATFORM, entity, day, "account", {"brand_id": brand_id, "handle": handle}
+        )
 
     def _statuses_between(self, account_id: str, start: dt.datetime, end: dt.datetime) -> Iterator[Response]:
         """Pages of an account's own statuses (no replies to others) created in [start, end)."""
@@ -124,19 +127,37 @@ class MastodonConnector:
             account_resp = self._lookup(handle)
             account_id = account_resp.json()["id"]
             listing = list(self._statuses_between(account_id, window_start, window_end))
-            posts = [s for r in listing for s in r.json() if window_start <= parse_time(s["created_at"]) < window_end]
-            contexts = {s["id"]: self.http.get(f"/api/v1/statuses/{s['id']}/context") for s in posts
-                        if not s.get("reblog")}
+            posts = [
+                s
+                for r in listing
+                for s in r.json()
+                if window_start <= parse_time(s["created_at"]) < window_end
+            ]
+            contexts = {
+                s["id"]: self.http.get(f"/api/v1/statuses/{s['id']}/context")
+                for s in posts
+                if not s.get("reblog")
+            }
             for d in days:
                 ctx = {"brand_id": brand_id, "handle": handle}
                 out[d].append(LandedPage.of(account_resp, PLATFORM, "comments", d, "account", ctx))
-                out[d].extend(LandedPage.of(r, PLATFORM, "comments", d, "statuses", {"brand_id": brand_id})
-                              for r in listing)
+                out[d].extend(
+                    LandedPage.of(r, PLATFORM, "comments", d, "statuses", {"brand_id": brand_id})
+                    for r in listing
+                )
                 lo = day_bounds(d - dt.timedelta(days=self.lookback_days))[0]
                 for s in posts:
                     if s["id"] in contexts and lo <= parse_time(s["created_at"]) < day_bounds(d)[1]:
-                        out[d].append(LandedPage.of(contexts[s["id"]], PLATFORM, "comments", d, "context",
-                                                    {"brand_id": brand_id, "post_id": s["id"]}))
+                        out[d].append(
+                            LandedPage.of(
+                                contexts[s["id"]],
+                                PLATFORM,
+                                "comments",
+                                d,
+                                "context",
+                                {"brand_id": brand_id, "post_id": s["id"]},
+                            )
+                        )
         return out
 
     def fetch_mentions(self, day: dt.date) -> list[LandedPage]:
@@ -145,17 +166,32 @@ class MastodonConnector:
         for brand in self.config.brands.values():
             for tag in brand.hashtags:
                 params = {"limit": PAGE_LIMIT, "max_id": snowflake_floor(end)}
-                for resp in self.http.paginate(f"/api/v1/timelines/tag/{tag}", params, _until(start, next_from_link)):
-                    pages.append(LandedPage.of(resp, PLATFORM, "mentions", day, "tag",
-                                               {"brand_id": brand.brand_id, "term": tag}))
+                for resp in self.http.paginate(
+                    f"/api/v1/timelines/tag/{tag}", params, _until(start, next_from_link)
+                ):
+                    pages.append(
+                        LandedPage.of(
+                            resp, PLATFORM, "mentions", day, "tag", {"brand_id": brand.brand_id, "term": tag}
+                        )
+                    )
             terms = list(brand.keywords)
             if PLATFORM in brand.accounts:
                 terms.append("@" + brand.accounts[PLATFORM])
             for term in terms:
                 params = {"q": term, "type": "statuses", "limit": PAGE_LIMIT, "max_id": snowflake_floor(end)}
-                for resp in self.http.paginate("/api/v2/search", params, _until(start, _next_search_page, "statuses")):
-                    pages.append(LandedPage.of(resp, PLATFORM, "mentions", day, "search",
-                                               {"brand_id": brand.brand_id, "term": term}))
+                for resp in self.http.paginate(
+                    "/api/v2/search", params, _until(start, _next_search_page, "statuses")
+                ):
+                    pages.append(
+                        LandedPage.of(
+                            resp,
+                            PLATFORM,
+                            "mentions",
+                            day,
+                            "search",
+                            {"brand_id": brand.brand_id, "term": term},
+                        )
+                    )
         return pages
 
     def fetch_account_snapshots(self, day: dt.date) -> list[LandedPage]:
@@ -188,23 +224,25 @@ class MastodonConnector:
                 if not start <= created < end:
                     continue
                 account = status["account"]
-                records.append({
-                    "platform": PLATFORM,
-                    "post_id": str(status["id"]),
-                    "brand_id": page.context["brand_id"],
-                    "account_id": str(account["id"]),
-                    "account_handle": account.get("acct"),
-                    "created_at": created,
-                    "text": html_to_text(status.get("content") or ""),
-                    "lang": status.get("language"),
-                    "url": status.get("url") or status.get("uri"),
-                    "post_type": _post_type(status, tracked),
-                    "hashtags": [t["name"] for t in status.get("tags") or []],
-                    "like_count": status.get("favourites_count"),
-                    "share_count": status.get("reblogs_count"),
-                    "reply_count": status.get("replies_count"),
-                    "view_count": None,  # Mastodon reports no impressions
-                })
+                records.append(
+                    {
+                        "platform": PLATFORM,
+                        "post_id": str(status["id"]),
+                        "brand_id": page.context["brand_id"],
+                        "account_id": str(account["id"]),
+                        "account_handle": account.get("acct"),
+                        "created_at": created,
+                        "text": html_to_text(status.get("content") or ""),
+                        "lang": status.get("language"),
+                        "url": status.get("url") or status.get("uri"),
+                        "post_type": _post_type(status, tracked),
+                        "hashtags": [t["name"] for t in status.get("tags") or []],
+                        "like_count": status.get("favourites_count"),
+                        "share_count": status.get("reblogs_count"),
+                        "reply_count": status.get("replies_count"),
+                        "view_count": None,  # Mastodon reports no impressions
+                    }
+                )
             except (KeyError, TypeError, ValueError) as exc:
                 bad.append(_quarantined(status, page, exc))
         return records, bad
@@ -228,21 +266,23 @@ class MastodonConnector:
                     if not start <= created < end:
                         continue
                     author_id, author_handle = self._author(status["account"], tracked)
-                    records.append({
-                        "platform": PLATFORM,
-                        "comment_id": str(status["id"]),
-                        "post_id": str(root_id),
-                        "parent_id": str(status.get("in_reply_to_id") or root_id),
-                        "brand_id": page.context["brand_id"],
-                        "author_id": author_id,
-                        "author_handle": author_handle,
-                        "is_from_tracked_account": str(status["account"]["id"]) in tracked,
-                        "created_at": created,
-                        "text": html_to_text(status.get("content") or ""),
-                        "lang": status.get("language"),
-                        "like_count": status.get("favourites_count"),
-                        "reply_count": status.get("replies_count"),
-                    })
+                    records.append(
+                        {
+                            "platform": PLATFORM,
+                            "comment_id": str(status["id"]),
+                            "post_id": str(root_id),
+                            "parent_id": str(status.get("in_reply_to_id") or root_id),
+                            "brand_id": page.context["brand_id"],
+                            "author_id": author_id,
+                            "author_handle": author_handle,
+                            "is_from_tracked_account": str(status["account"]["id"]) in tracked,
+                            "created_at": created,
+                            "text": html_to_text(status.get("content") or ""),
+                            "lang": status.get("language"),
+                            "like_count": status.get("favourites_count"),
+                            "reply_count": status.get("replies_count"),
+                        }
+                    )
                 except (KeyError, TypeError, ValueError, AttributeError) as exc:
                     bad.append(_quarantined(status, page, exc))
         return records, bad
@@ -313,17 +353,19 @@ class MastodonConnector:
                 if observed.date() not in (day, day + dt.timedelta(days=1)):
                     continue
                 acc = page.json()
-                records.append({
-                    "platform": PLATFORM,
-                    "account_id": str(acc["id"]),
-                    "brand_id": page.context["brand_id"],
-                    "account_handle": acc.get("acct"),
-                    "snapshot_date": day,
-                    "observed_at": observed,
-                    "followers": acc.get("followers_count"),
-                    "following": acc.get("following_count"),
-                    "posts_count": acc.get("statuses_count"),
-                })
+                records.append(
+                    {
+                        "platform": PLATFORM,
+                        "account_id": str(acc["id"]),
+                        "brand_id": page.context["brand_id"],
+                        "account_handle": acc.get("acct"),
+                        "snapshot_date": day,
+                        "observed_at": observed,
+                        "followers": acc.get("followers_count"),
+                        "following": acc.get("following_count"),
+                        "posts_count": acc.get("statuses_count"),
+                    }
+                )
             except (KeyError, TypeError, ValueError) as exc:
                 bad.append(_quarantined(page.body, page, exc))
         return records, bad
@@ -373,7 +415,12 @@ def _statuses(pages: list[LandedPage], kinds, bad: list[dict]):
 def _quarantined(record: object, page: LandedPage, exc: Exception) -> dict:
     rid = record.get("id") if isinstance(record, dict) else None
     what = f"{type(exc).__name__}: {exc}" if not isinstance(exc, KeyError) else f"missing field {exc}"
-    return {"record_id": None if rid is None else str(rid), "reason": what, "record": record, "source_url": page.url}
+    return {
+        "record_id": None if rid is None else str(rid),
+        "reason": what,
+        "record": record,
+        "source_url": page.url,
+    }
 
 
 def _until(start: dt.datetime, follow, list_key: str | None = None):

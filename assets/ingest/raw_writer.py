@@ -19,8 +19,16 @@ from .schemas import ENTITY_KEYS, ENTITY_SCHEMAS, ENTITY_TIME, QUARANTINE
 
 MAX_TEXT_CHARS = 100_000  # far above any platform's limit: longer means a broken record
 ROW_GROUP_SIZE = 128_000
-COUNT_COLUMNS = ("like_count", "share_count", "reply_count", "view_count", "author_followers",
-                 "followers", "following", "posts_count")
+COUNT_COLUMNS = (
+    "like_count",
+    "share_count",
+    "reply_count",
+    "view_count",
+    "author_followers",
+    "followers",
+    "following",
+    "posts_count",
+)
 
 
 @dataclass
@@ -98,7 +106,9 @@ def write_partition(
         received += 1
         reason = validate_record(entity, rec, day)
         if reason:
-            bad.append({"record_id": _record_id(entity, rec), "reason": reason, "record": rec, "source_url": None})
+            bad.append(
+                {"record_id": _record_id(entity, rec), "reason": reason, "record": rec, "source_url": None}
+            )
             continue
         key = tuple(rec[k] for k in ENTITY_KEYS[entity])
         duplicates += key in good
@@ -107,7 +117,9 @@ def write_partition(
     try:
         table = pa.Table.from_pylist(rows, schema=schema)
     except (pa.ArrowInvalid, pa.ArrowTypeError) as exc:
-        raise ValueError(f"raw/{platform}/{entity} {day}: records do not fit the canonical schema: {exc}") from exc
+        raise ValueError(
+            f"raw/{platform}/{entity} {day}: records do not fit the canonical schema: {exc}"
+        ) from exc
     table = table.sort_by([(k, "ascending") for k in ENTITY_KEYS[entity]])
 
     folder = raw_partition_dir(lake, platform, entity, day)

@@ -10,8 +10,8 @@ import datetime as dt
 import logging
 from dataclasses import dataclass
 
-from .landing import LandedPage, has_pages, read_pages, write_pages
 from .lake import Lake
+from .landing import LandedPage, has_pages, read_pages, write_pages
 from .raw_writer import WriteResult, write_partition
 
 log = logging.getLogger(__name__)
@@ -26,7 +26,9 @@ class DayResult:
     write: WriteResult
 
 
-def ingest_range(connector, lake: Lake, entity: str, days: list[dt.date], force_refetch: bool = False) -> list[DayResult]:
+def ingest_range(
+    connector, lake: Lake, entity: str, days: list[dt.date], force_refetch: bool = False
+) -> list[DayResult]:
     platform = connector.platform
     to_fetch = [d for d in days if force_refetch or not has_pages(lake, platform, entity, d)]
     fetched: dict[dt.date, list[LandedPage]] = {}
@@ -47,7 +49,15 @@ def ingest_range(connector, lake: Lake, entity: str, days: list[dt.date], force_
             pages, source = list(read_pages(lake, platform, entity, d)), "landing"
         records, bad = parse(pages, d)
         result = write_partition(lake, platform, entity, d, records, bad)
-        log.info("%s/%s %s: %d pages from %s, %d written, %d quarantined", platform, entity, d, len(pages),
-                 source, result.written, result.quarantined)
+        log.info(
+            "%s/%s %s: %d pages from %s, %d written, %d quarantined",
+            platform,
+            entity,
+            d,
+            len(pages),
+            source,
+            result.written,
+            result.quarantined,
+        )
         results.append(DayResult(d, source, len(pages), result))
     return results

@@ -35,8 +35,12 @@ def build_publish_assets(
         pub = publish(
             settings.warehouse_path,
             settings.publish_dir,
-            {"gate_status": "passed", "checks_passed": sum(s.status == "passed" for s in states),
-             "checks_warned": [s.describe() for s in states if s.status == "warned"], "run_id": context.run_id},
+            {
+                "gate_status": "passed",
+                "checks_passed": sum(s.status == "passed" for s in states),
+                "checks_warned": [s.describe() for s in states if s.status == "warned"],
+                "run_id": context.run.run_id,
+            },
         )
         return dg.MaterializeResult(
             metadata={

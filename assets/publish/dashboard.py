@@ -47,9 +47,14 @@ order by channel.brand_id
 """
 
 HEADLINE_COLUMNS = [
-    ("brand_id", "Brand"), ("posts", "Posts"), ("engagements", "Engagements"),
-    ("engagements_per_post", "Engagements / post"), ("comments_received", "Comments received"),
-    ("brand_replies", "Brand replies"), ("followers", "Followers (latest)"), ("mentions", "Mentions"),
+    ("brand_id", "Brand"),
+    ("posts", "Posts"),
+    ("engagements", "Engagements"),
+    ("engagements_per_post", "Engagements / post"),
+    ("comments_received", "Comments received"),
+    ("brand_replies", "Brand replies"),
+    ("followers", "Followers (latest)"),
+    ("mentions", "Mentions"),
     ("share_of_voice_pct", "Share of voice %"),
 ]
 
@@ -67,10 +72,20 @@ def _line_figure(rows: list[dict], series: str, x: str, y: str, title: str, kind
         if kind == "bar":
             fig.add_bar(x=[p[x] for p in pts], y=[p[y] for p in pts], name=name)
         else:
-            fig.add_scatter(x=[p[x] for p in pts], y=[p[y] for p in pts], name=name, mode="lines+markers",
-                            stackgroup="one" if kind == "area" else None)
-    fig.update_layout(title=title, height=360, margin={"l": 50, "r": 20, "t": 50, "b": 40},
-                      barmode="group", legend={"orientation": "h"})
+            fig.add_scatter(
+                x=[p[x] for p in pts],
+                y=[p[y] for p in pts],
+                name=name,
+                mode="lines+markers",
+                stackgroup="one" if kind == "area" else None,
+            )
+    fig.update_layout(
+        title=title,
+        height=360,
+        margin={"l": 50, "r": 20, "t": 50, "b": 40},
+        barmode="group",
+        legend={"orientation": "h"},
+    )
     return fig
 
 
@@ -79,12 +94,21 @@ def build_community_overview(publish_dir: Path, out_path: Path) -> dict:
     try:
         pub = _rows(con, "select * from _publication")[0]
         headline = _rows(con, HEADLINE_SQL)
-        engagement = _rows(con, "select brand_id, date, sum(engagements) as engagements from "
-                                "community.fct_channel_daily group by all order by date")
-        posts = _rows(con, "select brand_id, date, sum(posts) as posts from community.fct_channel_daily "
-                           "group by all order by date")
-        sov = _rows(con, "select group_id, brand_id, date, sum(mentions) * 100.0 / nullif(sum(group_mentions), 0) "
-                         "as share_of_voice_pct from competitors.fct_share_of_voice_daily group by all order by date")
+        engagement = _rows(
+            con,
+            "select brand_id, date, sum(engagements) as engagements from "
+            "community.fct_channel_daily group by all order by date",
+        )
+        posts = _rows(
+            con,
+            "select brand_id, date, sum(posts) as posts from community.fct_channel_daily "
+            "group by all order by date",
+        )
+        sov = _rows(
+            con,
+            "select group_id, brand_id, date, sum(mentions) * 100.0 / nullif(sum(group_mentions), 0) "
+            "as share_of_voice_pct from competitors.fct_share_of_voice_daily group by all order by date",
+        )
         span = con.execute("select min(date), max(date) from community.fct_channel_daily").fetchone()
     finally:
         con.close()
@@ -94,9 +118,16 @@ def build_community_overview(publish_dir: Path, out_path: Path) -> dict:
         _line_figure(posts, "brand_id", "date", "posts", "Posts per day", kind="bar"),
     ]
     for group in sorted({r["group_id"] for r in sov}):
-        figures.append(_line_figure([r for r in sov if r["group_id"] == group], "brand_id", "date",
-                                    "share_of_voice_pct", f"Share of voice in {group}'s competitive group (%)",
-                                    kind="area"))
+        figures.append(
+            _line_figure(
+                [r for r in sov if r["group_id"] == group],
+                "brand_id",
+                "date",
+                "share_of_voice_pct",
+                f"Share of voice in {group}'s competitive group (%)",
+                kind="area",
+            )
+        )
     charts = "\n".join(
         f'<div class="chart">{fig.to_html(full_html=False, include_plotlyjs=(i == 0), div_id=f"chart-{i}")}</div>'
         for i, fig in enumerate(figures)
@@ -121,11 +152,17 @@ def _page(pub: dict, headline: list[dict], span, charts: str) -> str:
 
     head = "".join(f"<th>{html.escape(label)}</th>" for _, label in HEADLINE_COLUMNS)
     body = "\n".join(
-        f'<tr data-brand="{html.escape(r["brand_id"])}">' + "".join(cell(r[c]) for c, _ in HEADLINE_COLUMNS) + "</tr>"
+        f'<tr data-brand="{html.escape(r["brand_id"])}">'
+        + "".join(cell(r[c]) for c, _ in HEADLINE_COLUMNS)
+        + "</tr>"
         for r in headline
     )
     published = pub["published_at"]
-    published = published.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M UTC") if hasattr(published, "astimezone") else published
+    published = (
+        published.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
+        if hasattr(published, "astimezone")
+        else published
+    )
     period = f"{span[0]} to {span[1]}" if span and span[0] else "no data"
     return f"""<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Community overview</title>
@@ -140,9 +177,11 @@ td.na {{ color: #999; }}
 </style></head>
 <body>
 <h1>Community overview</h1>
-<p>Period <strong>{html.escape(period)}</strong> &middot; published <strong id="published-at">{html.escape(str(published))}</strong>
+<p>Period <strong>{html.escape(period)}</strong>
+&middot; published <strong id="published-at">{html.escape(str(published))}</strong>
 &middot; version {html.escape(pub["version"])} &middot; quality gate:
-<span class="status" id="gate-status">{html.escape(pub["gate_status"])}</span> ({pub["checks_passed"]} checks passed)</p>
+<span class="status" id="gate-status">{html.escape(pub["gate_status"])}</span>
+({pub["checks_passed"]} checks passed)</p>
 <h2>Headline figures for the period</h2>
 <table id="headline"><thead><tr>{head}</tr></thead><tbody>
 {body}

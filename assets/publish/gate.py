@@ -52,7 +52,9 @@ def check_states(instance: dg.DagsterInstance, check_keys: set[dg.AssetCheckKey]
         elif evaluation is not None and evaluation.severity == dg.AssetCheckSeverity.WARN:
             states.append(CheckState(key, "warned", rec.run_id, evaluation.description or ""))
         else:
-            states.append(CheckState(key, "failed", rec.run_id, (evaluation.description or "") if evaluation else ""))
+            states.append(
+                CheckState(key, "failed", rec.run_id, (evaluation.description or "") if evaluation else "")
+            )
     return states
 
 

@@ -59,18 +59,30 @@ def publish(warehouse_path: Path, publish_dir: Path, info: dict) -> Publication:
             con.execute(f"attach '{_sql_str(warehouse_path)}' as src (read_only)")
             marts = mart_tables(con, "src")
             if not marts:
-                raise RuntimeError(f"{warehouse_path} has no mart tables in schemas {MART_SCHEMAS}: nothing to publish")
+                raise RuntimeError(
+                    f"{warehouse_path} has no mart tables in schemas {MART_SCHEMAS}: nothing to publish"
+                )
             for schema, table in marts:
                 con.execute(f'create schema if not exists "{schema}"')
                 con.execute(f'create table "{schema}"."{table}" as select * from src."{schema}"."{table}"')
                 out = staging / "parquet" / f"{schema}__{table}.parquet"
-                con.execute(f"copy \"{schema}\".\"{table}\" to '{_sql_str(out)}' (format parquet, compression zstd)")
-                tables[f"{schema}.{table}"] = con.execute(f'select count(*) from "{schema}"."{table}"').fetchone()[0]
+                con.execute(
+                    f'copy "{schema}"."{table}" to \'{_sql_str(out)}\' (format parquet, compression zstd)'
+                )
+                tables[f"{schema}.{table}"] = con.execute(
+                    f'select count(*) from "{schema}"."{table}"'
+                ).fetchone()[0]
             con.execute("detach src")
             con.execute(
                 "create table _publication as select ?::timestamptz as published_at, ? as version, "
                 "? as gate_status, ?::integer as checks_passed, ? as run_id",
-                [now, version, info.get("gate_status", "passed"), info.get("checks_passed", 0), info.get("run_id")],
+                [
+                    now,
+                    version,
+                    info.get("gate_status", "passed"),
+                    info.get("checks_passed", 0),
+                    info.get("run_id"),
+                ],
             )
             con.execute("checkpoint")
         finally:

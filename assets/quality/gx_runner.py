@@ -48,7 +48,9 @@ def validate_dataframe(suite_doc: dict, df, parameters: dict | None = None) -> S
 
     context = gx.get_context(mode="ephemeral")
     context.variables.progress_bars = ProgressBarsConfig(globally=False)
-    suite = gx.ExpectationSuite(**{k: v for k, v in suite_doc.items() if k in ("name", "expectations", "meta")})
+    suite = gx.ExpectationSuite(
+        **{k: v for k, v in suite_doc.items() if k in ("name", "expectations", "meta")}
+    )
     batch = (
         context.data_sources.add_pandas("checked")
         .add_dataframe_asset(suite_doc["name"])
@@ -61,12 +63,17 @@ def validate_dataframe(suite_doc: dict, df, parameters: dict | None = None) -> S
         if r.success:
             continue
         cfg = r.expectation_config
-        item = {"expectation": cfg.type, "kwargs": {k: str(v) for k, v in cfg.kwargs.items() if k != "batch_id"}}
+        item = {
+            "expectation": cfg.type,
+            "kwargs": {k: str(v) for k, v in cfg.kwargs.items() if k != "batch_id"},
+        }
         if r.exception_info and r.exception_info.get("raised_exception"):
             item["error"] = str(r.exception_info.get("exception_message"))[:300]
         else:
             item["unexpected_count"] = r.result.get("unexpected_count")
-            item["unexpected_examples"] = [str(v) for v in (r.result.get("partial_unexpected_list") or [])[:5]]
+            item["unexpected_examples"] = [
+                str(v) for v in (r.result.get("partial_unexpected_list") or [])[:5]
+            ]
             if "observed_value" in r.result:
                 item["observed_value"] = str(r.result["observed_value"])
         failures.append(item)

@@ -11,7 +11,13 @@ from pathlib import Path
 from typing import Any
 
 import dagster as dg
-from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtCliResource, DbtProject, dbt_assets
+from dagster_dbt import (
+    DagsterDbtTranslator,
+    DagsterDbtTranslatorSettings,
+    DbtCliResource,
+    DbtProject,
+    dbt_assets,
+)
 
 DBT_PROJECT_DIR = Path(__file__).resolve().parents[2] / "dbt_project"
 dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
@@ -32,7 +38,9 @@ def dbt_build_args(start: dt.date, end_inclusive: dt.date) -> list[str]:
 class SocialDbtTranslator(DagsterDbtTranslator):
     def get_asset_key(self, dbt_resource_props: Mapping[str, Any]) -> dg.AssetKey:
         if dbt_resource_props["resource_type"] == "source":
-            return super().get_asset_key(dbt_resource_props)  # meta.dagster.asset_key: raw/<platform>/<entity>
+            return super().get_asset_key(
+                dbt_resource_props
+            )  # meta.dagster.asset_key: raw/<platform>/<entity>
         return dg.AssetKey(["warehouse", dbt_resource_props["schema"], dbt_resource_props["name"]])
 
     def get_group_name(self, dbt_resource_props: Mapping[str, Any]) -> str | None:
@@ -50,7 +58,9 @@ def build_dbt_assets(partitions_def: dg.PartitionsDefinition) -> dg.AssetsDefini
         project=dbt_project,
         partitions_def=partitions_def,
         backfill_policy=dg.BackfillPolicy.single_run(),
-        dagster_dbt_translator=SocialDbtTranslator(settings=DagsterDbtTranslatorSettings(enable_asset_checks=True)),
+        dagster_dbt_translator=SocialDbtTranslator(
+            settings=DagsterDbtTranslatorSettings(enable_asset_checks=True)
+        ),
         pool=WAREHOUSE_POOL,
     )
     def social_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource):

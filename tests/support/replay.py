@@ -47,7 +47,12 @@ class ReplayServer:
                 body = body if isinstance(body, bytes) else body.encode("utf-8")
                 self.send_response(resp["status"]["code"])
                 for name, values in resp["headers"].items():
-                    if name.lower() in ("content-length", "transfer-encoding", "content-encoding", "connection"):
+                    if name.lower() in (
+                        "content-length",
+                        "transfer-encoding",
+                        "content-encoding",
+                        "connection",
+                    ):
                         continue
                     for v in values if isinstance(values, list) else [values]:
                         self.send_header(name, v.replace(server.recorded_origin, server.url))
@@ -60,7 +65,9 @@ class ReplayServer:
 
         self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.url = f"http://127.0.0.1:{self._httpd.server_address[1]}"
-        self._thread = threading.Thread(target=self._httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+        self._thread = threading.Thread(
+            target=self._httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+        )
 
     def __enter__(self):
         self._thread.start()

@@ -15,7 +15,9 @@ class ScriptedServer:
         class Handler(BaseHTTPRequestHandler):
             def do_GET(self):  # noqa: N802
                 server.requests.append({"path": self.path, "headers": dict(self.headers)})
-                status, headers, body = server.script.pop(0) if server.script else (500, {}, b"script exhausted")
+                status, headers, body = (
+                    server.script.pop(0) if server.script else (500, {}, b"script exhausted")
+                )
                 self.send_response(status)
                 for k, v in headers.items():
                     self.send_header(k, v)
@@ -28,7 +30,9 @@ class ScriptedServer:
 
         self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.url = f"http://127.0.0.1:{self._httpd.server_address[1]}"
-        self._thread = threading.Thread(target=self._httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+        self._thread = threading.Thread(
+            target=self._httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+        )
 
     def __enter__(self):
         self._thread.start()

@@ -31,11 +31,27 @@ def base(**brand) -> dict:
         (base(timezone="Mars/Olympus"), "brand 'acme': timezone: unknown timezone 'Mars/Olympus'"),
         (base(sla_hours=-2), "brand 'acme': sla_hours must be a positive number of hours, got -2"),
         (base(accounts={"myspace": "x"}), "brand 'acme': accounts: unknown platform 'myspace'"),
-        (base(business_hours={"days": ["mon"], "start": "18:00", "end": "09:00"}), "end 09:00:00 must be after start"),
+        (
+            base(business_hours={"days": ["mon"], "start": "18:00", "end": "09:00"}),
+            "end 09:00:00 must be after start",
+        ),
         (base(colour="red"), "brand 'acme': unknown field(s) ['colour']"),
         ({"brands": {"Acme Inc": {"keywords": ["acme"]}}}, "brand ids are lower-case"),
-        ({**base(), "campaigns": [{"name": "c1", "brand": "acme", "hashtags": ["x"], "start": "2026-02-01",
-                                    "end": "2026-01-01"}]}, "campaigns[0] (c1): end 2026-01-01 is before start"),
+        (
+            {
+                **base(),
+                "campaigns": [
+                    {
+                        "name": "c1",
+                        "brand": "acme",
+                        "hashtags": ["x"],
+                        "start": "2026-02-01",
+                        "end": "2026-01-01",
+                    }
+                ],
+            },
+            "campaigns[0] (c1): end 2026-01-01 is before start",
+        ),
         ({"brands": {}}, "'brands' must be a non-empty mapping"),
     ],
 )

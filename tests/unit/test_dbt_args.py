@@ -15,8 +15,10 @@ def test_a_partition_range_is_one_dbt_build_with_inclusive_bounds():
 
 
 def test_one_day():
-    assert dbt_vars_for_range(dt.date(2026, 1, 5), dt.date(2026, 1, 5)) == {"start_date": "2026-01-05",
-                                                                               "end_date": "2026-01-05"}
+    assert dbt_vars_for_range(dt.date(2026, 1, 5), dt.date(2026, 1, 5)) == {
+        "start_date": "2026-01-05",
+        "end_date": "2026-01-05",
+    }
 
 
 def test_reversed_range_is_refused():

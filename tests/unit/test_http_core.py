@@ -6,15 +6,28 @@ import logging
 
 import pytest
 
-from assets.ingest.http_core import ApiError, HttpCore, RetryPolicy, parse_rate_limit, redact_url, retry_after_seconds
+from assets.ingest.http_core import (
+    ApiError,
+    HttpCore,
+    RetryPolicy,
+    parse_rate_limit,
+    redact_url,
+    retry_after_seconds,
+)
 from tests.support.scripted_server import ScriptedServer
 
 OK = (200, {"Content-Type": "application/json"}, b'{"ok": true}')
 
 
 def client(url: str, sleeps: list[float], **kw) -> HttpCore:
-    return HttpCore("mastodon", url, rate_limit_style="iso", sleep=sleeps.append,
-                    retry=kw.pop("retry", RetryPolicy(max_attempts=4, base_delay=0.5)), **kw)
+    return HttpCore(
+        "mastodon",
+        url,
+        rate_limit_style="iso",
+        sleep=sleeps.append,
+        retry=kw.pop("retry", RetryPolicy(max_attempts=4, base_delay=0.5)),
+        **kw,
+    )
 
 
 def test_429_waits_as_long_as_retry_after_says_then_succeeds():
@@ -72,7 +85,9 @@ def test_slows_down_before_the_budget_runs_out():
     reset = "1970-01-12T13:47:40Z"  # epoch 1_000_060: 60 s after `clock`
     headers = {"X-RateLimit-Limit": "300", "X-RateLimit-Remaining": "5", "X-RateLimit-Reset": reset}
     with ScriptedServer([(200, headers, b"[]"), OK]) as s:
-        http = HttpCore("mastodon", s.url, rate_limit_style="iso", sleep=sleeps.append, clock=lambda: clock[0])
+        http = HttpCore(
+            "mastodon", s.url, rate_limit_style="iso", sleep=sleeps.append, clock=lambda: clock[0]
+        )
         http.get("/a")
         assert sleeps == []  # nothing known before the first answer
         http.get("/b")
@@ -82,9 +97,15 @@ def test_slows_down_before_the_budget_runs_out():
 def test_token_goes_in_the_header_never_in_logs_or_landed_urls(caplog):
     secret = "s3cr3t-token-value"
     caplog.set_level(logging.DEBUG)
-    with ScriptedServer([(503, {"Link": f'<http://h/x?access_token={secret}>; rel="next"'}, b""),
-                         (200, {"Link": f'<http://h/x?access_token={secret}>; rel="next"'}, b"[]")]) as s:
-        resp = HttpCore("mastodon", s.url, token=secret, sleep=lambda _: None).get("/x", {"access_token": secret})
+    with ScriptedServer(
+        [
+            (503, {"Link": f'<http://h/x?access_token={secret}>; rel="next"'}, b""),
+            (200, {"Link": f'<http://h/x?access_token={secret}>; rel="next"'}, b"[]"),
+        ]
+    ) as s:
+        resp = HttpCore("mastodon", s.url, token=secret, sleep=lambda _: None).get(
+            "/x", {"access_token": secret}
+        )
         assert s.requests[0]["headers"]["Authorization"] == f"Bearer {secret}"
     assert secret not in resp.url and "access_token=REDACTED" in resp.url
     assert secret not in str(resp.headers)
@@ -93,17 +114,33 @@ def test_token_goes_in_the_header_never_in_logs_or_landed_urls(caplog):
 
 def test_rate_limit_dialects():
     now = 1_700_000_000.0
-    masto = parse_rate_limit({"X-RateLimit-Limit": "300", "X-RateLimit-Remaining": "299",
-                              "X-RateLimit-Reset": "2026-08-01T13:55:00.029100Z"}, "iso", now)
+    masto = parse_rate_limit(
+        {
+            "X-RateLimit-Limit": "300",
+            "X-RateLimit-Remaining": "299",
+            "X-RateLimit-Reset": "2026-08-01T13:55:00.029100Z",
+        },
+        "iso",
+        now,
+    )
     assert (masto.limit, masto.remaining) == (300, 299) and masto.reset_at == pytest.approx(1785592500.0291)
-    x = parse_rate_limit({"x-rate-limit-limit": "450", "x-rate-limit-remaining": "449",
-                          "x-rate-limit-reset": "1665170876"}, "epoch", now)
+    x = parse_rate_limit(
+        {"x-rate-limit-limit": "450", "x-rate-limit-remaining": "449", "x-rate-limit-reset": "1665170876"},
+        "epoch",
+        now,
+    )
     assert (x.limit, x.remaining, x.reset_at) == (450, 449, 1665170876.0)
-    reddit = parse_rate_limit({"x-ratelimit-remaining": "995.0", "x-ratelimit-used": "5",
-                               "x-ratelimit-reset": "272"}, "seconds", now)
+    reddit = parse_rate_limit(
+        {"x-ratelimit-remaining": "995.0", "x-ratelimit-used": "5", "x-ratelimit-reset": "272"},
+        "seconds",
+        now,
+    )
     assert (reddit.remaining, reddit.reset_at) == (995, now + 272)
-    bsky = parse_rate_limit({"RateLimit-Limit": "3000", "RateLimit-Remaining": "2999",
-                             "RateLimit-Reset": "1747667400"}, "epoch", now)
+    bsky = parse_rate_limit(
+        {"RateLimit-Limit": "3000", "RateLimit-Remaining": "2999", "RateLimit-Reset": "1747667400"},
+        "epoch",
+        now,
+    )
     assert (bsky.limit, bsky.reset_at) == (3000, 1747667400.0)
 
 
@@ -113,5 +150,7 @@ def test_retry_after_as_http_date():
 
 
 def test_redact_url_keeps_other_parameters():
-    assert redact_url("https://graph/x?fields=a,b&access_token=abc&after=Q") == \
-        "https://graph/x?fields=a,b&access_token=REDACTED&after=Q"
+    assert (
+        redact_url("https://graph/x?fields=a,b&access_token=abc&after=Q")
+        == "https://graph/x?fields=a,b&access_token=REDACTED&after=Q"
+    )

@@ -20,7 +20,9 @@ TAG = "fgiztsshwiaqqiztpmmjbtvmescsculuvmgjgopwoeidbcrixp"
 
 
 def connector(http: HttpCore, hashtags=(TAG,), handle="mastodonpy_test") -> MastodonConnector:
-    config = parse_brand_config({"brands": {"acme": {"accounts": {"mastodon": handle}, "hashtags": list(hashtags)}}})
+    config = parse_brand_config(
+        {"brands": {"acme": {"accounts": {"mastodon": handle}, "hashtags": list(hashtags)}}}
+    )
     return MastodonConnector(http, config, Pseudonymizer("test-key"))
 
 
@@ -44,8 +46,10 @@ def test_tag_timeline_statuses_become_hashtag_mentions_with_pseudonymous_authors
     with ReplayServer(CASSETTES / "test_pagination_iterator.yaml") as server:
         http = HttpCore("mastodon", server.url, rate_limit_style="iso")
         c = connector(http, handle="someone_else")
-        pages = [landed(r, "mentions", "tag", {"brand_id": "acme", "term": TAG})
-                 for r in http.paginate(f"/api/v1/timelines/tag/{TAG}", {"limit": 10}, next_from_link)]
+        pages = [
+            landed(r, "mentions", "tag", {"brand_id": "acme", "term": TAG})
+            for r in http.paginate(f"/api/v1/timelines/tag/{TAG}", {"limit": 10}, next_from_link)
+        ]
     records, bad = c.parse_mentions(pages, DAY)
     assert bad == []
     assert len(records) == 30
@@ -61,8 +65,10 @@ def test_tag_timeline_statuses_become_hashtag_mentions_with_pseudonymous_authors
 def test_a_brands_own_statuses_are_not_mentions_of_it():
     with ReplayServer(CASSETTES / "test_pagination_iterator.yaml") as server:
         http = HttpCore("mastodon", server.url, rate_limit_style="iso")
-        pages = [landed(r, "mentions", "tag", {"brand_id": "acme", "term": TAG})
-                 for r in http.paginate(f"/api/v1/timelines/tag/{TAG}", {"limit": 10}, next_from_link)]
+        pages = [
+            landed(r, "mentions", "tag", {"brand_id": "acme", "term": TAG})
+            for r in http.paginate(f"/api/v1/timelines/tag/{TAG}", {"limit": 10}, next_from_link)
+        ]
     author = pages[0].json()[0]["account"]["acct"]
     records, _ = connector(http, handle=author).parse_mentions(pages, DAY)
     assert all(r["author_handle"] != author for r in records)
@@ -91,8 +97,12 @@ def test_account_statuses_pages_parse_into_posts():
 def test_records_outside_the_day_are_left_to_their_own_partition():
     with ReplayServer(CASSETTES / "test_fetch_next_previous.yaml") as server:
         http = HttpCore("mastodon", server.url, rate_limit_style="iso")
-        page = landed(http.get("/api/v1/accounts/117020565966271181/statuses", {"limit": 5}), "posts", "statuses",
-                      {"brand_id": "acme"})
+        page = landed(
+            http.get("/api/v1/accounts/117020565966271181/statuses", {"limit": 5}),
+            "posts",
+            "statuses",
+            {"brand_id": "acme"},
+        )
     records, bad = connector(http).parse_posts([page], DAY + dt.timedelta(days=1))
     assert records == [] and bad == []
 
@@ -122,7 +132,10 @@ def test_malformed_statuses_are_quarantined_with_a_reason():
 @pytest.mark.parametrize(
     ("content", "text"),
     [
-        ('<p>Hello <a href="x" class="mention hashtag">#<span>hoot</span></a> &amp; bye</p>', "Hello #hoot & bye"),
+        (
+            '<p>Hello <a href="x" class="mention hashtag">#<span>hoot</span></a> &amp; bye</p>',
+            "Hello #hoot & bye",
+        ),
         ("<p>one</p><p>two<br>three</p>", "one\n\ntwo\nthree"),
         ("plain &lt;3", "plain <3"),
     ],

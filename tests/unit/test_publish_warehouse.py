@@ -25,7 +25,11 @@ def test_publishes_marts_only_with_parquet_and_a_manifest(tmp_path):
     assert pub.tables == {"community.fct_channel_daily": 3}
     con = duckdb.connect(str(published_db(tmp_path / "pub")), read_only=True)
     assert con.execute("select count(*) from community.fct_channel_daily").fetchone() == (3,)
-    assert con.execute("select gate_status, checks_passed, run_id from _publication").fetchone() == ("passed", 7, "r1")
+    assert con.execute("select gate_status, checks_passed, run_id from _publication").fetchone() == (
+        "passed",
+        7,
+        "r1",
+    )
     with pytest.raises(duckdb.CatalogException):
         con.execute("select * from staging.stg_x")
     with pytest.raises(duckdb.Error):  # read-only: a BI tool cannot change the published copy

@@ -16,9 +16,20 @@ T = dt.datetime(2026, 11, 3, 12, 0, tzinfo=dt.UTC)
 
 
 def post(pid: str, **kw) -> dict:
-    return {"platform": "mastodon", "post_id": pid, "brand_id": "acme", "account_id": "1", "created_at": T,
-            "text": "hello", "hashtags": ["a"], "like_count": 1, "share_count": 0, "reply_count": 2,
-            "view_count": None, **kw}
+    return {
+        "platform": "mastodon",
+        "post_id": pid,
+        "brand_id": "acme",
+        "account_id": "1",
+        "created_at": T,
+        "text": "hello",
+        "hashtags": ["a"],
+        "like_count": 1,
+        "share_count": 0,
+        "reply_count": 2,
+        "view_count": None,
+        **kw,
+    }
 
 
 def test_good_records_land_bad_ones_are_quarantined_and_the_counts_add_up(tmp_path):
@@ -32,8 +43,14 @@ def test_good_records_land_bad_ones_are_quarantined_and_the_counts_add_up(tmp_pa
         post("1", like_count=5),  # the same post twice: the later copy wins
         post(None),
     ]
-    res = write_partition(lake, "mastodon", "posts", DAY, records, [{"record_id": "9", "reason": "bad json",
-                                                                     "record": "{", "source_url": "u"}])
+    res = write_partition(
+        lake,
+        "mastodon",
+        "posts",
+        DAY,
+        records,
+        [{"record_id": "9", "reason": "bad json", "record": "{", "source_url": "u"}],
+    )
     assert (res.received, res.written, res.quarantined, res.duplicates) == (8, 1, 6, 1)
     assert res.written + res.quarantined + res.duplicates == res.received
     table = pq.read_table(f"{tmp_path}/raw/mastodon/posts/dt=2026-11-03/part-0.parquet")
@@ -59,11 +76,19 @@ def test_a_rerun_replaces_the_partition_exactly(tmp_path):
 
 
 def test_wrong_types_are_quarantined_not_coerced(tmp_path):
-    res = write_partition(Lake(str(tmp_path)), "mastodon", "posts", DAY,
-                          [post("1", hashtags="abc"), post("2", text=42), post("3")])
+    res = write_partition(
+        Lake(str(tmp_path)),
+        "mastodon",
+        "posts",
+        DAY,
+        [post("1", hashtags="abc"), post("2", text=42), post("3")],
+    )
     assert (res.written, res.quarantined) == (1, 2)
     q = pq.read_table(f"{tmp_path}/quarantine/mastodon/posts/dt=2026-11-03/part-0.parquet").to_pylist()
-    assert sorted(r["reason"] for r in q) == ["hashtags is not a list of strings: 'abc'", "text is not text: '42'"]
+    assert sorted(r["reason"] for r in q) == [
+        "hashtags is not a list of strings: 'abc'",
+        "text is not text: '42'",
+    ]
 
 
 def test_a_write_that_dies_halfway_leaves_the_previous_version(tmp_path, monkeypatch):
@@ -85,8 +110,18 @@ def test_a_write_that_dies_halfway_leaves_the_previous_version(tmp_path, monkeyp
 def test_landing_round_trip_keeps_the_body_byte_for_byte(tmp_path):
     lake = Lake(str(tmp_path))
     body = '[{"id":"1","content":"<p>caf\u00e9 \\u00e9 \U0001f600</p>"}]'
-    page = LandedPage("mastodon", "posts", DAY.isoformat(), "statuses", {"brand_id": "acme"}, "http://x/y", 200,
-                      {"Link": "<http://x>; rel=\"next\""}, "2026-11-04T00:30:00.000+00:00", body)
+    page = LandedPage(
+        "mastodon",
+        "posts",
+        DAY.isoformat(),
+        "statuses",
+        {"brand_id": "acme"},
+        "http://x/y",
+        200,
+        {"Link": '<http://x>; rel="next"'},
+        "2026-11-04T00:30:00.000+00:00",
+        body,
+    )
     assert write_pages(lake, "mastodon", "posts", DAY, [page, page]) == 2
     back = list(read_pages(lake, "mastodon", "posts", DAY))
     assert back == [page, page] and back[0].body == body
