@@ -1,0 +1,10 @@
+"""The embedded stand-in for the social platforms: a deterministic simulated community for the configured
+brands, served over HTTP in the Mastodon API's wire format, with its ground truth for tests."""
+
+from .faults import FaultConfig
+from .ground_truth import ground_truth
+from .limits import RateLimit
+from .server import SandboxServer
+from .world import World
+
+__all__ = ["FaultConfig", "RateLimit", "SandboxServer", "World", "ground_truth"]
