@@ -12,7 +12,7 @@ import gzip
 import io
 import json
 from collections.abc import Iterable, Iterator
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 
 from .http_core import Response
 from .lake import Lake
@@ -30,7 +30,6 @@ class LandedPage:
     headers: dict[str, str]
     fetched_at: str
     body: str
-    links: dict[str, str] = field(default_factory=dict)
 
     @classmethod
     def of(
@@ -46,8 +45,7 @@ class LandedPage:
             status=resp.status,
             headers=resp.headers,
             fetched_at=resp.fetched_at,
-            body=resp.text,
-            links={},  # Link stays in headers as received; parsed links may carry unredacted URLs
+            body=resp.text,  # the Link header stays in headers, redacted, as the server sent it
         )
 
     def json(self):

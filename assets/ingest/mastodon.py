@@ -8,14 +8,16 @@ are the pages below max_id = id(D+1 00:00Z), followed through Link rel="next" un
 from __future__ import annotations
 
 import datetime as dt
+import email.utils
 import html
 import re
 from collections.abc import Iterator
 from html.parser import HTMLParser
+from urllib.parse import parse_qsl, urlsplit
 
 from assets.brand_config import BrandConfig
 
-from .brand_matching import MATCH_PRIORITY, BrandMatcher
+from .brand_matching import BrandMatcher
 from .http_core import HttpCore, Response, next_from_link
 from .landing import LandedPage
 from .pseudonyms import Pseudonymizer
@@ -216,7 +218,6 @@ class MastodonConnector:
 
     def parse_posts(self, pages: list[LandedPage], day: dt.date) -> tuple[list[dict], list[dict]]:
         start, end = day_bounds(day)
-        tracked = self._tracked_ids(pages)
         records, bad = [], []
         for page, status in _statuses(pages, "statuses", bad):
             try:
@@ -235,7 +236,7 @@ class MastodonConnector:
                         "text": html_to_text(status.get("content") or ""),
                         "lang": status.get("language"),
                         "url": status.get("url") or status.get("uri"),
-                        "post_type": _post_type(status, tracked),
+                        "post_type": _post_type(status),
                         "hashtags": [t["name"] for t in status.get("tags") or []],
                         "like_count": status.get("favourites_count"),
                         "share_count": status.get("reblogs_count"),
@@ -335,7 +336,6 @@ class MastodonConnector:
                     }
             except (KeyError, TypeError, ValueError, AttributeError) as exc:
                 bad.append(_quarantined(status, page, exc))
-        assert set(MATCH_PRIORITY) >= {r["match_type"] for r in records.values()}
         return list(records.values()), bad
 
     def parse_account_snapshots(self, pages: list[LandedPage], day: dt.date) -> tuple[list[dict], list[dict]]:
@@ -373,15 +373,13 @@ class MastodonConnector:
 
 def _server_time(page: LandedPage) -> dt.datetime:
     """When the server answered: its Date header (the platform's clock), else our fetch time."""
-    import email.utils
-
     date = next((v for k, v in page.headers.items() if k.lower() == "date"), None)
     if date:
         return email.utils.parsedate_to_datetime(date).astimezone(dt.UTC)
     return parse_time(page.fetched_at)
 
 
-def _post_type(status: dict, tracked: dict[str, str]) -> str:
+def _post_type(status: dict) -> str:
     if status.get("reblog"):
         return "repost"
     if status.get("quote") or status.get("quote_id"):
@@ -455,6 +453,4 @@ def _next_search_page(page: Response):
 
 
 def _query(url: str) -> list[tuple[str, str]]:
-    from urllib.parse import parse_qsl, urlsplit
-
     return parse_qsl(urlsplit(url).query, keep_blank_values=True)

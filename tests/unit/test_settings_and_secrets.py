@@ -1,0 +1,91 @@
+"""Settings from the environment, the pseudonym key, and the sandbox the pipeline starts for itself."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+import requests
+
+from assets.brand_config import load_brand_config
+from assets.ingest.platform_apis import PlatformApis, PlatformConfigError
+from assets.ingest.pseudonyms import Pseudonymizer, PseudonymKeyError, pseudonymizer_from_env
+from orchestration.settings import SettingsError, load_settings
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def test_defaults_give_the_offline_demo(tmp_path):
+    s = load_settings({"SOCIAL_DATA_DIR": str(tmp_path)})
+    assert s.platform_mode == "sandbox" and s.sandbox_url is None
+    assert s.lake_url == str(tmp_path / "lake")
+    assert s.warehouse_path == tmp_path / "state" / "warehouse" / "social.duckdb"
+    assert s.publish_dir == tmp_path / "published"
+
+
+@pytest.mark.parametrize(
+    ("env", "message"),
+    [
+        (
+            {"SOCIAL_PLATFORM_MODE": "prod"},
+            "SOCIAL_PLATFORM_MODE must be one of ('sandbox', 'live'), got 'prod'",
+        ),
+        ({"SOCIAL_SANDBOX_SEED": "x1"}, "SOCIAL_SANDBOX_SEED must be an integer, got 'x1'"),
+        ({"SOCIAL_PARTITIONS_START": "2025/01/01"}, "SOCIAL_PARTITIONS_START must be a date YYYY-MM-DD"),
+        ({"SOCIAL_QUARANTINE_MAX_SHARE": "two"}, "SOCIAL_QUARANTINE_MAX_SHARE must be a number"),
+    ],
+)
+def test_bad_settings_name_the_variable(env, message):
+    with pytest.raises(SettingsError) as err:
+        load_settings(env)
+    assert message in str(err.value)
+
+
+def test_pseudonyms_are_stable_keyed_and_do_not_show_the_key():
+    a, b = Pseudonymizer("key-one"), Pseudonymizer("key-two")
+    assert a("mastodon", "42") == a("mastodon", "42")
+    assert a("mastodon", "42") != b("mastodon", "42") != a("bluesky", "42")
+    assert a("mastodon", "42").startswith("p_")
+    assert "key-one" not in repr(a)
+
+
+def test_live_platforms_need_a_pseudonym_key():
+    with pytest.raises(PseudonymKeyError, match="SOCIAL_PSEUDONYM_KEY is not set"):
+        pseudonymizer_from_env({}, "live")
+    assert pseudonymizer_from_env({}, "sandbox")(
+        "mastodon", "1"
+    )  # the simulated community has no real people
+    assert pseudonymizer_from_env({"SOCIAL_PSEUDONYM_KEY": "k"}, "live")("mastodon", "1") == Pseudonymizer(
+        "k"
+    )("mastodon", "1")
+
+
+def test_live_mode_without_a_base_url_names_the_variable():
+    apis = PlatformApis(load_brand_config(REPO / "brands.yaml"), "live", env={"SOCIAL_PSEUDONYM_KEY": "k"})
+    with pytest.raises(PlatformConfigError, match="mastodon: MASTODON_BASE_URL is not set"):
+        apis.connector("mastodon")
+
+
+def test_with_no_platform_configured_the_run_starts_the_sandbox_on_loopback_and_stops_it():
+    now = dt.datetime(2026, 11, 20, 6, tzinfo=dt.UTC)
+    apis = PlatformApis(
+        load_brand_config(REPO / "brands.yaml"), "sandbox", sandbox_now=now.isoformat(), env={}
+    )
+    connector = apis.connector("mastodon")
+    assert connector.http.base_url.startswith("http://127.0.0.1:")
+    pages = connector.fetch_account_snapshots(dt.date(2026, 11, 19))
+    assert {p.context["brand_id"] for p in pages} == {
+        "brewbean",
+        "roastco",
+        "kaffeeklub",
+        "velora",
+        "pedalpro",
+    }
+    records, bad = connector.parse_account_snapshots(pages, dt.date(2026, 11, 19))
+    assert bad == [] and len(records) == 5 and all(r["followers"] > 0 for r in records)
+    # observed on the 20th (the sandbox's clock): too late to stand for the 18th
+    assert connector.parse_account_snapshots(pages, dt.date(2026, 11, 18)) == ([], [])
+    apis.close()
+    with pytest.raises(requests.ConnectionError):  # the server is gone
+        connector.http.session.get(connector.http.base_url + "/api/v1/instance", timeout=1)
