@@ -157,3 +157,19 @@ def test_a_failed_check_keeps_the_previous_publication_even_in_a_later_run(pipel
     fixed = pipeline.run(day, day, tags={"social/refetch": "true"})
     assert fixed.success
     assert (settings.publish_dir / "current").resolve() != current
+
+
+def test_a_partition_range_is_one_dbt_build_and_one_step_per_raw_entity(pipeline, first_run):
+    steps = [e.step_key for e in first_run.all_events if e.is_step_success]
+    assert steps.count("social_dbt_models") == 1
+    assert steps.count("raw__mastodon__posts") == 1  # three days, one step: Dagster's start-up paid once
+    commands = [
+        e.message
+        for e in pipeline.instance.all_logs(first_run.run_id)
+        if e.message and e.message.startswith("Running dbt command")
+    ]
+    assert len(commands) == 1
+    assert '--vars {"start_date": "2026-11-16", "end_date": "2026-11-18"}' in commands[0]
+    marts = first_run.asset_materializations_for_node("social_dbt_models")
+    partitions = {m.partition for m in marts if m.asset_key.path[-1] == "fct_share_of_voice_daily"}
+    assert partitions == {"2026-11-16", "2026-11-17", "2026-11-18"}
