@@ -13,7 +13,7 @@ from dagster_dbt import DbtCliResource
 from assets.brand_config import load_brand_config
 from assets.ingest.dagster_assets import build_platform_assets, reference_tables
 from assets.ingest.lake import Lake
-from assets.ingest.platform_apis import CONNECTORS
+from assets.ingest.platform_apis import SUPPORTED
 from assets.publish.dagster_assets import build_publish_assets
 from assets.publish.warehouse import MART_SCHEMAS
 from assets.transform.dbt_assets import build_dbt_assets, dbt_project
@@ -38,7 +38,7 @@ settings.warehouse_path.parent.mkdir(parents=True, exist_ok=True)
 
 daily = dg.DailyPartitionsDefinition(start_date=settings.partitions_start.isoformat(), timezone="UTC")
 
-platforms = [p for p in CONNECTORS if brand_config.accounts_on(p)]
+platforms = [p for p in SUPPORTED if brand_config.accounts_on(p)]
 raw_assets = [a for p in platforms for a in build_platform_assets(p, daily)]
 dbt_models = build_dbt_assets(daily)
 mart_keys = [k for k in dbt_models.keys if k.path[0] == "warehouse" and k.path[1] in MART_SCHEMAS]

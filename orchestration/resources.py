@@ -15,11 +15,12 @@ def platform_apis_resource(settings: Settings, config) -> dg.ResourceDefinition:
         apis = PlatformApis(
             config,
             settings.platform_mode,
-            sandbox_url=settings.sandbox_url,
+            sandbox_urls=settings.sandbox_urls,
             sandbox_seed=settings.sandbox_seed,
             sandbox_now=settings.sandbox_now,
             comment_lookback_days=settings.comment_lookback_days,
         )
+        apis.check_live_credentials()
         try:
             yield apis
         finally:

@@ -26,7 +26,7 @@ class Settings:
     publish_dir: Path  # the published warehouse and dashboards that people read
     brands_file: Path
     platform_mode: str  # sandbox: the embedded simulated platforms; live: the real APIs
-    sandbox_url: str | None  # an already running sandbox; None starts one inside the run
+    sandbox_urls: dict[str, str]  # platform -> an already running sandbox; a platform not named starts one
     sandbox_seed: int
     sandbox_now: str | None  # freeze the sandbox clock (ISO time), for reproducible runs
     partitions_start: dt.date
@@ -59,13 +59,24 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         publish_dir=Path(env.get("SOCIAL_PUBLISH_DIR", data / "published")).resolve(),
         brands_file=Path(env.get("SOCIAL_BRANDS_FILE", REPO_ROOT / "brands.yaml")).resolve(),
         platform_mode=mode,
-        sandbox_url=env.get("SOCIAL_SANDBOX_URL") or None,
+        sandbox_urls=_urls(env.get("SOCIAL_SANDBOX_URLS", "")),
         sandbox_seed=_int(env, "SOCIAL_SANDBOX_SEED", 42),
         sandbox_now=env.get("SOCIAL_SANDBOX_NOW") or None,
         partitions_start=_date(env, "SOCIAL_PARTITIONS_START", dt.date(2025, 1, 1)),
         comment_lookback_days=_int(env, "SOCIAL_COMMENT_LOOKBACK_DAYS", 7),
         quarantine_max_share=_float(env, "SOCIAL_QUARANTINE_MAX_SHARE", 0.02),
     )
+
+
+def _urls(value: str) -> dict[str, str]:
+    """'mastodon=http://127.0.0.1:8787,bluesky=http://127.0.0.1:8788' -> {platform: url}."""
+    out = {}
+    for item in filter(None, (v.strip() for v in value.split(","))):
+        platform, sep, url = item.partition("=")
+        if not sep or not url.startswith(("http://", "https://")):
+            raise SettingsError(f"SOCIAL_SANDBOX_URLS: expected platform=http://host:port, got {item!r}")
+        out[platform.strip()] = url.strip()
+    return out
 
 
 def _int(env: dict[str, str], name: str, default: int) -> int:

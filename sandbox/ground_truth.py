@@ -24,15 +24,19 @@ from collections import Counter
 from .generate import SENTIMENTS
 from .world import World
 
-PLATFORM = "mastodon"
-
 
 def _row(
-    bid: str, day: dt.date, entity: str, metric: str, value: float | int | None, group_id: str | None = None
+    platform: str,
+    bid: str,
+    day: dt.date,
+    entity: str,
+    metric: str,
+    value: float | int | None,
+    group_id: str | None = None,
 ) -> dict:
     return {
         "brand_id": bid,
-        "platform": PLATFORM,
+        "platform": platform,
         "day": day.isoformat(),
         "entity": entity,
         "metric": metric,
@@ -61,26 +65,37 @@ def ground_truth(world: World, start: dt.date, end: dt.date) -> list[dict]:
                 mentions[bid] += 1
                 sentiment[bid, st.sentiment or "neutral"] += 1
         for bid in brands:
-            rows.append(_row(bid, day, "posts", "posts", posts[bid]))
-            rows.append(_row(bid, day, "comments", "comments", comments[bid]))
-            rows.append(_row(bid, day, "comments", "comments_from_members", comments[bid] - from_brand[bid]))
-            rows.append(_row(bid, day, "comments", "comments_from_brand", from_brand[bid]))
-            rows.append(_row(bid, day, "mentions", "mentions", mentions[bid]))
+            rows.append(_row(world.platform, bid, day, "posts", "posts", posts[bid]))
+            rows.append(_row(world.platform, bid, day, "comments", "comments", comments[bid]))
+            rows.append(
+                _row(
+                    world.platform,
+                    bid,
+                    day,
+                    "comments",
+                    "comments_from_members",
+                    comments[bid] - from_brand[bid],
+                )
+            )
+            rows.append(_row(world.platform, bid, day, "comments", "comments_from_brand", from_brand[bid]))
+            rows.append(_row(world.platform, bid, day, "mentions", "mentions", mentions[bid]))
             for s in SENTIMENTS:
-                rows.append(_row(bid, day, "mentions", f"mentions_{s}", sentiment[bid, s]))
+                rows.append(_row(world.platform, bid, day, "mentions", f"mentions_{s}", sentiment[bid, s]))
             if world.generator.is_bad_buzz(bid, day):
-                rows.append(_row(bid, day, "mentions", "bad_buzz", 1))
+                rows.append(_row(world.platform, bid, day, "mentions", "bad_buzz", 1))
             if bid in world.brand_accounts:
                 followers = (
                     world.followers_at(bid, world.now_ms)
                     if day == world.today
                     else world.followers_end_of_day(bid, day)
                 )
-                rows.append(_row(bid, day, "account_snapshots", "followers", followers))
+                rows.append(_row(world.platform, bid, day, "account_snapshots", "followers", followers))
         for group_id, members in groups.items():
             total = sum(mentions[b] for b in members)
             for bid in members:
                 share = 100.0 * mentions[bid] / total if total else None
-                rows.append(_row(bid, day, "share_of_voice", "share_of_voice", share, group_id))
+                rows.append(
+                    _row(world.platform, bid, day, "share_of_voice", "share_of_voice", share, group_id)
+                )
         day += dt.timedelta(days=1)
     return rows

@@ -331,3 +331,6 @@ class MastodonApi:
             "start": w.start.isoformat(),
             "accounts": {bid: {"id": str(a.id), "acct": a.acct} for bid, a in w.brand_accounts.items()},
         }
+
+
+API = MastodonApi

@@ -9,16 +9,16 @@ import threading
 import traceback
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
+from .apis import api_class
 from .faults import FaultConfig
 from .limits import RateLimit
-from .mastodon_api import MastodonApi
 from .world import World
 
 
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"  # keep-alive, so a client session reuses its connection
     disable_nagle_algorithm = True  # else headers and body in two writes wait ~40 ms for a delayed ACK
-    api: MastodonApi  # set on the per-server subclass
+    api: object  # the platform's API (sandbox/<platform>_api.py), set on the per-server subclass
     verbose = False
 
     def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
@@ -65,7 +65,7 @@ class _Handler(BaseHTTPRequestHandler):
         return email.utils.formatdate(self.api.server_time() if timestamp is None else timestamp, usegmt=True)
 
     def version_string(self) -> str:
-        return "Mastodon"
+        return f"sandbox-{self.api.world.platform}"
 
     def log_message(self, format: str, *args: object) -> None:  # noqa: A002 (signature of the base class)
         if self.verbose:
@@ -88,7 +88,7 @@ class SandboxServer:
         self.world, self.host, self.port = world, host, port
         self.access_token, self.faults, self.verbose = access_token, faults, verbose
         self.rate_limit = rate_limit or RateLimit()
-        self.api: MastodonApi | None = None
+        self.api = None
         self._httpd: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
 
@@ -106,7 +106,9 @@ class SandboxServer:
         httpd = ThreadingHTTPServer((self.host, self.port), handler)
         httpd.daemon_threads = True
         self._httpd = httpd
-        self.api = MastodonApi(self.world, self.url, self.access_token, self.rate_limit, self.faults)
+        self.api = api_class(self.world.platform)(
+            self.world, self.url, self.access_token, self.rate_limit, self.faults
+        )
         handler.api = self.api
         self._thread = threading.Thread(
             target=httpd.serve_forever, kwargs={"poll_interval": 0.1}, name=f"sandbox-{self.url}", daemon=True

@@ -1,14 +1,16 @@
-"""The simulated Mastodon community for the configured brands: generated lazily, day by day, and indexed.
+"""The simulated community of one platform for the configured brands: generated lazily, day by day, indexed.
 
-World(config, seed, now, history_days) is deterministic: the same seed, config and `now` always give the same
-statuses with the same ids. Nothing created after `now` is visible, and nothing exists before `start`
-(history_days before now's date). Generation happens per UTC day on first use and is cached; the cache
-is filled under a lock so the threaded HTTP server can share one World.
+The model is Mastodon's (statuses, replies, tags, mentions); each platform's API module renders it in that
+platform's wire format. World(config, seed, now, history_days, platform) is deterministic: the same seed,
+config and `now` always give the same statuses with the same ids. Nothing created after `now` is visible,
+and nothing exists before `start` (history_days before now's date). Generation happens per UTC day on first
+use and is cached; the cache is filled under a lock so the threaded HTTP server can share one World.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import math
 import re
 import threading
@@ -60,12 +62,22 @@ class DayIndex:
 
 class World:
     def __init__(
-        self, config: BrandConfig, seed: int = 42, now: dt.datetime | None = None, history_days: int = 400
+        self,
+        config: BrandConfig,
+        seed: int = 42,
+        now: dt.datetime | None = None,
+        history_days: int = 400,
+        platform: str = "mastodon",
     ):
         if now is None:
             now = dt.datetime.now(dt.UTC)
         elif now.tzinfo is None:
             now = now.replace(tzinfo=dt.UTC)
+        # Each platform is its own community: same brands, other people and other posts. Mastodon keeps the
+        # seed as given; the others mix their name in.
+        self.platform = platform
+        if platform != "mastodon":
+            seed = int.from_bytes(hashlib.sha256(f"{seed}:{platform}".encode()).digest()[:4], "big")
         self.config, self.seed = config, seed
         self.now_ms = unix_ms(now)
         self.now = from_ms(self.now_ms)
@@ -73,9 +85,9 @@ class World:
         self.start = self.today - dt.timedelta(days=history_days)
         self.brand_accounts: dict[str, Account] = {}
         for bid, b in config.brands.items():
-            if "mastodon" in b.accounts:
+            if platform in b.accounts:
                 lang = "fr" if b.timezone in ("Europe/Paris", "America/Montreal") else "en"
-                self.brand_accounts[bid] = brand_account(seed, bid, b.name, b.accounts["mastodon"], lang)
+                self.brand_accounts[bid] = brand_account(seed, bid, b.name, b.accounts[platform], lang)
         reserved = frozenset(a.username.lower() for a in self.brand_accounts.values())
         self.members = members(seed, reserved=reserved)
         self._accounts = {a.id: a for a in (*self.brand_accounts.values(), *self.members)}

@@ -80,13 +80,16 @@ def parse_rate_limit(headers: Mapping[str, str], style: str, now: float) -> Rate
     """Read each platform's dialect of rate-limit headers.
 
     style: "iso" (Mastodon: X-RateLimit-Reset is an ISO time), "epoch" (X, Bluesky: epoch seconds),
-    "seconds" (Reddit: x-ratelimit-reset is seconds from now; remaining may be a float).
+    "seconds" (Reddit: x-ratelimit-reset is seconds from now; remaining may be a float), "usage"
+    (Facebook: percentages of the budget used, as JSON). YouTube sends none: its quota fails with 403.
     """
     h = {k.lower(): v for k, v in headers.items()}
 
     def first(*names: str) -> str | None:
         return next((h[n] for n in names if n in h), None)
 
+    if style == "usage":
+        return _usage_rate_limit(first("x-business-use-case-usage", "x-app-usage", "x-page-usage"), now)
     remaining = _number(first("x-ratelimit-remaining", "x-rate-limit-remaining", "ratelimit-remaining"))
     limit = _number(first("x-ratelimit-limit", "x-rate-limit-limit", "ratelimit-limit"))
     reset_raw = first("x-ratelimit-reset", "x-rate-limit-reset", "ratelimit-reset")
@@ -107,6 +110,28 @@ def parse_rate_limit(headers: Mapping[str, str], style: str, now: float) -> Rate
         remaining=int(remaining) if remaining is not None else None,
         limit=int(limit) if limit is not None else None,
         reset_at=reset_at,
+    )
+
+
+def _usage_rate_limit(value: str | None, now: float) -> RateLimit:
+    """Facebook Graph: JSON of percentages used (call_count, total_time, total_cputime); the business
+    use-case variant nests them per id and adds estimated_time_to_regain_access in minutes."""
+    if not value:
+        return RateLimit(None, None, None)
+    try:
+        doc = json.loads(value)
+    except ValueError:
+        return RateLimit(None, None, None)
+    entries = (
+        [e for v in doc.values() for e in v] if all(isinstance(v, list) for v in doc.values()) else [doc]
+    )
+    used = max(
+        (max(e.get(k, 0) or 0 for k in ("call_count", "total_time", "total_cputime")) for e in entries),
+        default=0,
+    )
+    regain = max((e.get("estimated_time_to_regain_access", 0) or 0 for e in entries), default=0)
+    return RateLimit(
+        remaining=max(0, 100 - int(used)), limit=100, reset_at=now + (regain * 60 if regain else 3600)
     )
 
 
@@ -141,6 +166,9 @@ class Response:
     text: str
     fetched_at: str  # ISO UTC
     links: dict[str, str] = field(default_factory=dict)  # rel -> URL, from the Link header
+    # What was asked, so a pagination strategy can ask for the next page; in memory only, never landed.
+    request_path: str = ""
+    request_params: dict = field(default_factory=dict, repr=False)
 
     def json(self):
         return json.loads(self.text)
@@ -171,6 +199,7 @@ class HttpCore:
         clock: Callable[[], float] = time.time,
         pool_size: int = 8,
         user_agent: str = "social-pipeline/0.1",
+        default_params: Mapping[str, str] | None = None,
     ):
         self.platform = platform
         self.base_url = base_url.rstrip("/")
@@ -179,6 +208,8 @@ class HttpCore:
         self.retry = retry or RetryPolicy()
         self._sleep, self._clock = sleep, clock
         self._token = token
+        # Sent with every request (Graph API's access_token, YouTube's key): redacted wherever a URL is kept.
+        self._default_params = dict(default_params or {})
         self._rate = RateLimit(None, None, None)
         self.requests_made = 0
         self.retries_made = 0
@@ -199,15 +230,43 @@ class HttpCore:
     def get(
         self, path_or_url: str, params: Mapping[str, object] | None = None, expect_json: bool = True
     ) -> Response:
+        return self.request("GET", path_or_url, params, expect_json=expect_json)
+
+    def post(
+        self,
+        path_or_url: str,
+        data: Mapping[str, object] | None = None,
+        json_body: object = None,
+        auth: tuple[str, str] | None = None,
+    ) -> Response:
+        """A POST, for the few read APIs that want one (OAuth token requests, GraphQL-style searches)."""
+        return self.request("POST", path_or_url, None, data=data, json_body=json_body, auth=auth)
+
+    def request(
+        self,
+        method: str,
+        path_or_url: str,
+        params: Mapping[str, object] | None = None,
+        *,
+        data: Mapping[str, object] | None = None,
+        json_body: object = None,
+        auth: tuple[str, str] | None = None,
+        expect_json: bool = True,
+    ) -> Response:
         url = self.url(path_or_url)
         endpoint = urlsplit(url).path
+        asked = dict(params or {})
+        if self._default_params:
+            params = {**self._default_params, **asked}
         attempt = 0
         while True:
             attempt += 1
             self._pace()
             try:
                 self.requests_made += 1
-                resp = self.session.get(url, params=params, timeout=self.timeout)
+                resp = self.session.request(
+                    method, url, params=params, data=data, json=json_body, auth=auth, timeout=self.timeout
+                )
             except (requests.ConnectionError, requests.Timeout) as exc:
                 if attempt >= self.retry.max_attempts:
                     raise ApiError(
@@ -254,6 +313,8 @@ class HttpCore:
                 text=text,
                 fetched_at=dt.datetime.now(dt.UTC).isoformat(timespec="milliseconds"),
                 links={rel: link["url"] for rel, link in resp.links.items()},
+                request_path=path_or_url,
+                request_params=asked,
             )
 
     def _backoff(self, attempt: int, wait: float | None, endpoint: str, why: str) -> None:
@@ -297,10 +358,74 @@ class HttpCore:
         raise ApiError(self.platform, urlsplit(self.url(path)).path, None, f"more than {max_pages} pages")
 
 
+NextRequest = Callable[[Response], "tuple[str, Mapping[str, object] | None] | None"]
+
+
 def next_from_link(page: Response) -> tuple[str, None] | None:
     """Link-header pagination (Mastodon, GitHub style): follow rel="next"."""
     nxt = page.links.get("next")
     return (nxt, None) if nxt else None
+
+
+def dig(body: object, path: tuple[str, ...]) -> object:
+    """body[path[0]][path[1]]..., or None where a step is missing."""
+    for key in path:
+        if not isinstance(body, dict):
+            return None
+        body = body.get(key)
+    return body
+
+
+def cursor_in_body(path: tuple[str, ...], param: str) -> NextRequest:
+    """A cursor or token in the body, sent back as a query parameter of the same request.
+
+    Bluesky: ("cursor",) -> cursor; X: ("meta", "next_token") -> pagination_token; Reddit: ("data", "after")
+    -> after; YouTube: ("nextPageToken",) -> pageToken.
+    """
+
+    def next_request(page: Response):
+        value = dig(page.json(), path)
+        if value in (None, ""):
+            return None
+        return page.request_path, {**page.request_params, param: value}
+
+    return next_request
+
+
+def url_in_body(path: tuple[str, ...]) -> NextRequest:
+    """The next page's whole URL in the body (Facebook Graph: paging.next)."""
+
+    def next_request(page: Response):
+        value = dig(page.json(), path)
+        return (value, None) if isinstance(value, str) and value else None
+
+    return next_request
+
+
+def stop_before(
+    start: dt.datetime,
+    follow: NextRequest,
+    items: Callable[[object], list],
+    created_at: Callable[[dict], dt.datetime],
+) -> NextRequest:
+    """For APIs that page newest first: stop once a page reaches items created before `start`.
+
+    A page whose items cannot be dated (malformed) does not stop the walk: the parser quarantines them.
+    """
+
+    def next_request(page: Response):
+        found = items(page.json())
+        if not found:
+            return None
+        try:
+            oldest = min(created_at(item) for item in found)
+        except (KeyError, TypeError, ValueError):
+            oldest = None
+        if oldest is not None and oldest < start:
+            return None
+        return follow(page)
+
+    return next_request
 
 
 def _is_json(text: str) -> bool:

@@ -8,41 +8,33 @@ are the pages below max_id = id(D+1 00:00Z), followed through Link rel="next" un
 from __future__ import annotations
 
 import datetime as dt
-import email.utils
 import html
 import re
 from collections.abc import Iterator
 from html.parser import HTMLParser
-from urllib.parse import parse_qsl, urlsplit
 
 from assets.brand_config import BrandConfig
 
 from .brand_matching import BrandMatcher
-from .http_core import HttpCore, Response, next_from_link
+from .http_core import HttpCore, Response, next_from_link, stop_before
 from .landing import LandedPage
 from .pseudonyms import Pseudonymizer
+from .records import day_bounds, observed_at, parse_time, quarantined, snapshot_counts_for
 
 PLATFORM = "mastodon"
 PAGE_LIMIT = 40  # Mastodon's maximum for timelines and search
+RATE_LIMIT_STYLE = "iso"  # X-RateLimit-Reset is an ISO 8601 time
+LIVE_BASE_URL = ("MASTODON_BASE_URL", None)  # the instance, e.g. https://mastodon.social
+LIVE_CREDENTIALS = ("MASTODON_ACCESS_TOKEN",)  # search needs an authenticated user
+
+
+def http_options(credentials: dict[str, str]) -> dict:
+    return {"token": credentials.get("MASTODON_ACCESS_TOKEN")}
 
 
 def snowflake_floor(ts: dt.datetime) -> str:
     """The smallest Mastodon id a status created at `ts` can have."""
     return str(int(ts.timestamp() * 1000) << 16)
-
-
-def day_bounds(day: dt.date) -> tuple[dt.datetime, dt.datetime]:
-    start = dt.datetime.combine(day, dt.time(), tzinfo=dt.UTC)
-    return start, start + dt.timedelta(days=1)
-
-
-def parse_time(value: object) -> dt.datetime:
-    if not isinstance(value, str):
-        raise ValueError(f"timestamp is not a string: {value!r}")
-    t = dt.datetime.fromisoformat(value)
-    if t.tzinfo is None:
-        raise ValueError(f"timestamp has no timezone: {value!r}")
-    return t.astimezone(dt.UTC)
 
 
 class _TextExtractor(HTMLParser):
@@ -76,7 +68,12 @@ class MastodonConnector:
     platform = PLATFORM
 
     def __init__(
-        self, http: HttpCore, config: BrandConfig, pseudonymize: Pseudonymizer, lookback_days: int = 7
+        self,
+        http: HttpCore,
+        config: BrandConfig,
+        pseudonymize: Pseudonymizer,
+        lookback_days: int = 7,
+        credentials: dict[str, str] | None = None,  # the token is already in http's session
     ):
         self.http = http
         self.config = config
@@ -102,7 +99,7 @@ class MastodonConnector:
         """Pages of an account's own statuses (no replies to others) created in [start, end)."""
         params = {"limit": PAGE_LIMIT, "max_id": snowflake_floor(end), "exclude_replies": "true"}
         yield from self.http.paginate(
-            f"/api/v1/accounts/{account_id}/statuses", params, _until(start, next_from_link)
+            f"/api/v1/accounts/{account_id}/statuses", params, _newest_first(start, next_from_link)
         )
 
     def fetch_posts(self, day: dt.date) -> list[LandedPage]:
@@ -169,7 +166,7 @@ class MastodonConnector:
             for tag in brand.hashtags:
                 params = {"limit": PAGE_LIMIT, "max_id": snowflake_floor(end)}
                 for resp in self.http.paginate(
-                    f"/api/v1/timelines/tag/{tag}", params, _until(start, next_from_link)
+                    f"/api/v1/timelines/tag/{tag}", params, _newest_first(start, next_from_link)
                 ):
                     pages.append(
                         LandedPage.of(
@@ -182,7 +179,7 @@ class MastodonConnector:
             for term in terms:
                 params = {"q": term, "type": "statuses", "limit": PAGE_LIMIT, "max_id": snowflake_floor(end)}
                 for resp in self.http.paginate(
-                    "/api/v2/search", params, _until(start, _next_search_page, "statuses")
+                    "/api/v2/search", params, _newest_first(start, _next_search_page, "statuses")
                 ):
                     pages.append(
                         LandedPage.of(
@@ -245,7 +242,7 @@ class MastodonConnector:
                     }
                 )
             except (KeyError, TypeError, ValueError) as exc:
-                bad.append(_quarantined(status, page, exc))
+                bad.append(quarantined(status, page, exc))
         return records, bad
 
     def parse_comments(self, pages: list[LandedPage], day: dt.date) -> tuple[list[dict], list[dict]]:
@@ -259,7 +256,7 @@ class MastodonConnector:
             try:
                 descendants = page.json()["descendants"]
             except (KeyError, TypeError, ValueError) as exc:
-                bad.append(_quarantined(page.body, page, exc))
+                bad.append(quarantined(page.body, page, exc))
                 continue
             for status in descendants:
                 try:
@@ -285,7 +282,7 @@ class MastodonConnector:
                         }
                     )
                 except (KeyError, TypeError, ValueError, AttributeError) as exc:
-                    bad.append(_quarantined(status, page, exc))
+                    bad.append(quarantined(status, page, exc))
         return records, bad
 
     def parse_mentions(self, pages: list[LandedPage], day: dt.date) -> tuple[list[dict], list[dict]]:
@@ -335,7 +332,7 @@ class MastodonConnector:
                         "reply_count": status.get("replies_count"),
                     }
             except (KeyError, TypeError, ValueError, AttributeError) as exc:
-                bad.append(_quarantined(status, page, exc))
+                bad.append(quarantined(status, page, exc))
         return list(records.values()), bad
 
     def parse_account_snapshots(self, pages: list[LandedPage], day: dt.date) -> tuple[list[dict], list[dict]]:
@@ -349,8 +346,7 @@ class MastodonConnector:
             if page.kind != "account":
                 continue
             try:
-                observed = _server_time(page)
-                if observed.date() not in (day, day + dt.timedelta(days=1)):
+                if not snapshot_counts_for(day, page):
                     continue
                 acc = page.json()
                 records.append(
@@ -360,23 +356,15 @@ class MastodonConnector:
                         "brand_id": page.context["brand_id"],
                         "account_handle": acc.get("acct"),
                         "snapshot_date": day,
-                        "observed_at": observed,
+                        "observed_at": observed_at(page),
                         "followers": acc.get("followers_count"),
                         "following": acc.get("following_count"),
                         "posts_count": acc.get("statuses_count"),
                     }
                 )
             except (KeyError, TypeError, ValueError) as exc:
-                bad.append(_quarantined(page.body, page, exc))
+                bad.append(quarantined(page.body, page, exc))
         return records, bad
-
-
-def _server_time(page: LandedPage) -> dt.datetime:
-    """When the server answered: its Date header (the platform's clock), else our fetch time."""
-    date = next((v for k, v in page.headers.items() if k.lower() == "date"), None)
-    if date:
-        return email.utils.parsedate_to_datetime(date).astimezone(dt.UTC)
-    return parse_time(page.fetched_at)
 
 
 def _post_type(status: dict) -> str:
@@ -397,60 +385,36 @@ def _statuses(pages: list[LandedPage], kinds, bad: list[dict]):
         try:
             body = page.json()
         except ValueError as exc:
-            bad.append(_quarantined(page.body, page, exc))
+            bad.append(quarantined(page.body, page, exc))
             continue
         items = body.get("statuses") if isinstance(body, dict) else body
         if not isinstance(items, list):
-            bad.append(_quarantined(page.body, page, ValueError("page holds no list of statuses")))
+            bad.append(quarantined(page.body, page, ValueError("page holds no list of statuses")))
             continue
         for status in items:
             if not isinstance(status, dict):
-                bad.append(_quarantined(status, page, ValueError("status is not an object")))
+                bad.append(quarantined(status, page, ValueError("status is not an object")))
                 continue
             yield page, status
 
 
-def _quarantined(record: object, page: LandedPage, exc: Exception) -> dict:
-    rid = record.get("id") if isinstance(record, dict) else None
-    what = f"{type(exc).__name__}: {exc}" if not isinstance(exc, KeyError) else f"missing field {exc}"
-    return {
-        "record_id": None if rid is None else str(rid),
-        "reason": what,
-        "record": record,
-        "source_url": page.url,
-    }
-
-
-def _until(start: dt.datetime, follow, list_key: str | None = None):
-    """Stop paging once a page reaches statuses created before `start` (pages come newest first)."""
-
-    def next_request(page: Response):
-        body = page.json()
-        items = body.get(list_key, []) if list_key else body
-        if not items:
-            return None
-        try:
-            oldest = min(parse_time(s["created_at"]) for s in items)
-        except (KeyError, TypeError, ValueError):
-            oldest = None  # a malformed item: keep paging, the parser quarantines it
-        if oldest is not None and oldest < start:
-            return None
-        return follow(page)
-
-    return next_request
+def _newest_first(start: dt.datetime, follow, list_key: str | None = None):
+    """Timelines and search come newest first: stop at the first page that reaches the day before."""
+    return stop_before(
+        start,
+        follow,
+        items=lambda body: (body.get(list_key) if isinstance(body, dict) else None) if list_key else body,
+        created_at=lambda status: parse_time(status["created_at"]),
+    )
 
 
 def _next_search_page(page: Response):
     """Search has no Link header: the next page is below the oldest id of this one."""
-    body = page.json()
-    statuses = body.get("statuses") or []
+    statuses = page.json().get("statuses") or []
     if len(statuses) < PAGE_LIMIT:
         return None
     oldest = min(statuses, key=lambda s: int(s["id"]))["id"]
-    params = dict(_query(page.url))
-    params["max_id"] = oldest
-    return "/api/v2/search", params
+    return page.request_path, {**page.request_params, "max_id": oldest}
 
 
-def _query(url: str) -> list[tuple[str, str]]:
-    return parse_qsl(urlsplit(url).query, keep_blank_values=True)
+Connector = MastodonConnector

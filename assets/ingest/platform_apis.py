@@ -1,31 +1,41 @@
 """Where each platform's API is: the embedded sandbox, or the real service with credentials from the environment.
 
-One object per run. In sandbox mode it starts the simulated platforms on loopback the first time a
-connector is asked for (or uses SOCIAL_SANDBOX_URL when one is already running) and stops them at the end.
+A connector is the module assets/ingest/<platform>.py; it declares, beside its Connector class:
+  RATE_LIMIT_STYLE   how the platform's rate-limit headers read (see http_core.parse_rate_limit)
+  LIVE_BASE_URL      (environment variable, default URL or None when it must be set)
+  LIVE_CREDENTIALS   environment variables a live run needs; their values reach the connector only
+  http_options(credentials) -> HttpCore keyword arguments (bearer token, default query parameters)
+One object per run. In sandbox mode it starts each platform's simulated API on loopback the first time its
+connector is asked for (unless SOCIAL_SANDBOX_URLS names a running one) and stops them at the end.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 import logging
 import os
+from types import ModuleType
 
 from assets.brand_config import BrandConfig
 
 from .http_core import HttpCore
-from .mastodon import MastodonConnector
 from .pseudonyms import pseudonymizer_from_env
 
 log = logging.getLogger(__name__)
 
-CONNECTORS = {"mastodon": MastodonConnector}
-RATE_LIMIT_STYLE = {"mastodon": "iso"}
-# Live credentials: base URL and token per platform, only ever read from the environment.
-LIVE_ENV = {"mastodon": ("MASTODON_BASE_URL", "MASTODON_ACCESS_TOKEN")}
+# The platforms whose connector and sandbox are both in place, in the order runs take them.
+SUPPORTED = ("mastodon",)
 
 
 class PlatformConfigError(RuntimeError):
     pass
+
+
+def connector_module(platform: str) -> ModuleType:
+    if platform not in SUPPORTED:
+        raise PlatformConfigError(f"no connector for platform {platform!r} (have: {', '.join(SUPPORTED)})")
+    return importlib.import_module(f"assets.ingest.{platform}")
 
 
 class PlatformApis:
@@ -34,7 +44,7 @@ class PlatformApis:
         config: BrandConfig,
         mode: str,
         *,
-        sandbox_url: str | None = None,
+        sandbox_urls: dict[str, str] | None = None,
         sandbox_seed: int = 42,
         sandbox_now: str | None = None,
         comment_lookback_days: int = 7,
@@ -42,52 +52,66 @@ class PlatformApis:
     ):
         self.config = config
         self.mode = mode
-        self.sandbox_url = sandbox_url
+        self.sandbox_urls = dict(sandbox_urls or {})
         self.sandbox_seed = sandbox_seed
         self.sandbox_now = sandbox_now
         self.lookback = comment_lookback_days
         self._env = dict(os.environ if env is None else env)
-        self._server = None
+        self._servers: dict[str, object] = {}
         self._clients: list[HttpCore] = []
 
     def platforms(self) -> list[str]:
-        """The platforms with a connector and at least one configured account or term to track."""
-        return [p for p in CONNECTORS if any(p in b.accounts for b in self.config.brands.values())]
+        """The supported platforms on which at least one brand has an account."""
+        return [p for p in SUPPORTED if self.config.accounts_on(p)]
+
+    def check_live_credentials(self) -> None:
+        """Fail at start-up, naming every missing variable, rather than halfway through a run."""
+        if self.mode != "live":
+            return
+        missing = []
+        for platform in self.platforms():
+            module = connector_module(platform)
+            url_var, default = module.LIVE_BASE_URL
+            if default is None and not self._env.get(url_var):
+                missing.append(url_var)
+            missing += [v for v in module.LIVE_CREDENTIALS if not self._env.get(v)]
+        if missing:
+            raise PlatformConfigError(
+                f"SOCIAL_PLATFORM_MODE=live but these environment variables are not set: {', '.join(missing)}"
+            )
 
     def connector(self, platform: str):
-        if platform not in CONNECTORS:
-            raise PlatformConfigError(f"no connector for platform {platform!r} (have: {sorted(CONNECTORS)})")
-        base_url, token = self._endpoint(platform)
-        http = HttpCore(platform, base_url, token=token, rate_limit_style=RATE_LIMIT_STYLE[platform])
+        module = connector_module(platform)
+        if self.mode == "live":
+            self.check_live_credentials()
+            url_var, default = module.LIVE_BASE_URL
+            base_url = self._env.get(url_var) or default
+            credentials = {v: self._env[v] for v in module.LIVE_CREDENTIALS}
+        else:
+            base_url, credentials = self.sandbox_urls.get(platform) or self._start_sandbox(platform), {}
+        http = HttpCore(
+            platform, base_url, rate_limit_style=module.RATE_LIMIT_STYLE, **module.http_options(credentials)
+        )
         self._clients.append(http)
         pseudonymize = pseudonymizer_from_env(self._env, self.mode)
-        return CONNECTORS[platform](http, self.config, pseudonymize, lookback_days=self.lookback)
+        return module.Connector(
+            http, self.config, pseudonymize, lookback_days=self.lookback, credentials=credentials
+        )
 
-    def _endpoint(self, platform: str) -> tuple[str, str | None]:
-        if self.mode == "live":
-            url_var, token_var = LIVE_ENV[platform]
-            base_url = self._env.get(url_var)
-            if not base_url:
-                raise PlatformConfigError(f"{platform}: {url_var} is not set (SOCIAL_PLATFORM_MODE=live)")
-            return base_url, self._env.get(token_var) or None
-        if self.sandbox_url:
-            return self.sandbox_url, None
-        return self._start_sandbox(), None
-
-    def _start_sandbox(self) -> str:
-        if self._server is None:
+    def _start_sandbox(self, platform: str) -> str:
+        if platform not in self._servers:
             from sandbox import SandboxServer, World
 
             now = dt.datetime.fromisoformat(self.sandbox_now) if self.sandbox_now else None
-            world = World(self.config, seed=self.sandbox_seed, now=now)
-            self._server = SandboxServer(world).start()
-            log.info("sandbox platforms serving at %s", self._server.url)
-        return self._server.url
+            world = World(self.config, seed=self.sandbox_seed, now=now, platform=platform)
+            self._servers[platform] = SandboxServer(world).start()
+            log.info("sandbox %s API serving at %s", platform, self._servers[platform].url)
+        return self._servers[platform].url
 
     def close(self) -> None:
         for http in self._clients:
             http.close()
         self._clients.clear()
-        if self._server is not None:
-            self._server.stop()
-            self._server = None
+        for server in self._servers.values():
+            server.stop()
+        self._servers.clear()

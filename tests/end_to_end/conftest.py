@@ -66,7 +66,7 @@ def pipeline(tmp_path_factory):
     env = {
         "SOCIAL_DATA_DIR": str(base),
         "DAGSTER_HOME": str(base / "dagster_home"),
-        "SOCIAL_SANDBOX_URL": server.url,
+        "SOCIAL_SANDBOX_URLS": f"mastodon={server.url}",
         "SOCIAL_SANDBOX_NOW": NOW.isoformat(),
         "SOCIAL_PLATFORM_MODE": "sandbox",
         "GX_ANALYTICS_ENABLED": "False",

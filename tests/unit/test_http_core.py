@@ -154,3 +154,13 @@ def test_redact_url_keeps_other_parameters():
         redact_url("https://graph/x?fields=a,b&access_token=abc&after=Q")
         == "https://graph/x?fields=a,b&access_token=REDACTED&after=Q"
     )
+
+
+def test_default_params_are_sent_and_redacted():
+    with ScriptedServer([OK]) as s:
+        resp = HttpCore("youtube", s.url, default_params={"key": "AIzaSECRET"}).get(
+            "/youtube/v3/search", {"q": "x"}
+        )
+        assert "key=AIzaSECRET" in s.requests[0]["path"]
+    assert "AIzaSECRET" not in resp.url and "key=REDACTED" in resp.url and "q=x" in resp.url
+    assert resp.request_params == {"q": "x"}  # what a paginator sends back: defaults are added anew

@@ -18,7 +18,7 @@ REPO = Path(__file__).resolve().parents[2]
 
 def test_defaults_give_the_offline_demo(tmp_path):
     s = load_settings({"SOCIAL_DATA_DIR": str(tmp_path)})
-    assert s.platform_mode == "sandbox" and s.sandbox_url is None
+    assert s.platform_mode == "sandbox" and s.sandbox_urls == {}
     assert s.lake_url == str(tmp_path / "lake")
     assert s.warehouse_path == tmp_path / "state" / "warehouse" / "social.duckdb"
     assert s.publish_dir == tmp_path / "published"
@@ -34,6 +34,7 @@ def test_defaults_give_the_offline_demo(tmp_path):
         ({"SOCIAL_SANDBOX_SEED": "x1"}, "SOCIAL_SANDBOX_SEED must be an integer, got 'x1'"),
         ({"SOCIAL_PARTITIONS_START": "2025/01/01"}, "SOCIAL_PARTITIONS_START must be a date YYYY-MM-DD"),
         ({"SOCIAL_QUARANTINE_MAX_SHARE": "two"}, "SOCIAL_QUARANTINE_MAX_SHARE must be a number"),
+        ({"SOCIAL_SANDBOX_URLS": "mastodon:8787"}, "SOCIAL_SANDBOX_URLS: expected platform=http://host:port"),
     ],
 )
 def test_bad_settings_name_the_variable(env, message):
@@ -61,10 +62,23 @@ def test_live_platforms_need_a_pseudonym_key():
     )("mastodon", "1")
 
 
-def test_live_mode_without_a_base_url_names_the_variable():
+def test_live_mode_without_credentials_fails_at_start_naming_the_variables():
     apis = PlatformApis(load_brand_config(REPO / "brands.yaml"), "live", env={"SOCIAL_PSEUDONYM_KEY": "k"})
-    with pytest.raises(PlatformConfigError, match="mastodon: MASTODON_BASE_URL is not set"):
+    with pytest.raises(PlatformConfigError) as err:
+        apis.check_live_credentials()
+    assert str(err.value).endswith("not set: MASTODON_BASE_URL, MASTODON_ACCESS_TOKEN")
+    with pytest.raises(PlatformConfigError, match="MASTODON_ACCESS_TOKEN"):
         apis.connector("mastodon")
+    env = {
+        "SOCIAL_PSEUDONYM_KEY": "k",
+        "MASTODON_BASE_URL": "https://m.example",
+        "MASTODON_ACCESS_TOKEN": "t0k",
+    }
+    live = PlatformApis(load_brand_config(REPO / "brands.yaml"), "live", env=env)
+    live.check_live_credentials()
+    http = live.connector("mastodon").http
+    assert http.base_url == "https://m.example" and http.session.headers["Authorization"] == "Bearer t0k"
+    live.close()
 
 
 def test_with_no_platform_configured_the_run_starts_the_sandbox_on_loopback_and_stops_it():

@@ -1,0 +1,52 @@
+"""What every connector's parser needs: the UTC day window, timestamps, the server's clock, quarantine entries."""
+
+from __future__ import annotations
+
+import datetime as dt
+import email.utils
+
+from .landing import LandedPage
+
+
+def day_bounds(day: dt.date) -> tuple[dt.datetime, dt.datetime]:
+    """[start, end) of a UTC day: the window of one daily partition."""
+    start = dt.datetime.combine(day, dt.time(), tzinfo=dt.UTC)
+    return start, start + dt.timedelta(days=1)
+
+
+def parse_time(value: object) -> dt.datetime:
+    """An ISO 8601 timestamp with its offset (or Z), as UTC; anything else is an error worth quarantining."""
+    if not isinstance(value, str):
+        raise ValueError(f"timestamp is not a string: {value!r}")
+    t = dt.datetime.fromisoformat(value)
+    if t.tzinfo is None:
+        raise ValueError(f"timestamp has no timezone: {value!r}")
+    return t.astimezone(dt.UTC)
+
+
+def observed_at(page: LandedPage) -> dt.datetime:
+    """When the server answered: its Date header (the platform's clock), else our fetch time.
+
+    Follower counts are only ever "as of now": this is the time a snapshot stands for.
+    """
+    date = next((v for k, v in page.headers.items() if k.lower() == "date"), None)
+    if date:
+        return email.utils.parsedate_to_datetime(date).astimezone(dt.UTC)
+    return parse_time(page.fetched_at)
+
+
+def snapshot_counts_for(day: dt.date, page: LandedPage) -> bool:
+    """A count observed during the day or the day after stands for that day; older days get none."""
+    return observed_at(page).date() in (day, day + dt.timedelta(days=1))
+
+
+def quarantined(record: object, page: LandedPage, exc: Exception) -> dict:
+    """A quarantine entry: the record as received, why it could not be mapped, and the page it came from."""
+    rid = record.get("id") if isinstance(record, dict) else None
+    what = f"missing field {exc}" if isinstance(exc, KeyError) else f"{type(exc).__name__}: {exc}"
+    return {
+        "record_id": None if rid is None else str(rid),
+        "reason": what,
+        "record": record,
+        "source_url": page.url,
+    }
