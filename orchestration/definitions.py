@@ -16,9 +16,12 @@ from assets.ingest.lake import Lake
 from assets.ingest.platform_apis import SUPPORTED
 from assets.publish.dagster_assets import build_publish_assets
 from assets.publish.warehouse import MART_SCHEMAS
+from assets.quality.freshness import build_freshness_check
+from assets.quality.mart_checks import build_mart_checks
 from assets.transform.dbt_assets import build_dbt_assets, dbt_project
 
 from .resources import platform_apis_resource
+from .sensors import build_alert_sensors
 from .settings import load_settings
 
 
@@ -52,8 +55,12 @@ social_daily = dg.define_asset_job(
     description="Ingest every platform, build the dbt marts, gate, publish and build the dashboards.",
 )
 
+checks = [*build_mart_checks(mart_keys), *(build_freshness_check(p) for p in platforms)]
+
 defs = dg.Definitions(
     assets=[reference_tables, *raw_assets, dbt_models, *publish_assets],
+    asset_checks=checks,
+    sensors=build_alert_sensors(settings.alert_webhook_url),
     jobs=[social_daily],
     schedules=[dg.build_schedule_from_partitioned_job(social_daily, hour_of_day=1, minute_of_hour=30)],
     resources={

@@ -32,6 +32,14 @@ class Settings:
     partitions_start: dt.date
     comment_lookback_days: int
     quarantine_max_share: float  # a partition with more quarantined records than this fails its check
+    freshness_hours: float  # newer data than this is expected from every platform, else a warning
+    alert_webhook_url: str | None  # failed runs and checks are posted here (JSON); None: to the log only
+
+    def clock(self) -> dt.datetime:
+        """Now, as the platforms see it: the sandbox's frozen clock when one is set."""
+        if self.platform_mode == "sandbox" and self.sandbox_now:
+            return dt.datetime.fromisoformat(self.sandbox_now).astimezone(dt.UTC)
+        return dt.datetime.now(dt.UTC)
 
     @property
     def warehouse_path(self) -> Path:
@@ -65,6 +73,8 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         partitions_start=_date(env, "SOCIAL_PARTITIONS_START", dt.date(2025, 1, 1)),
         comment_lookback_days=_int(env, "SOCIAL_COMMENT_LOOKBACK_DAYS", 7),
         quarantine_max_share=_float(env, "SOCIAL_QUARANTINE_MAX_SHARE", 0.02),
+        freshness_hours=_float(env, "SOCIAL_FRESHNESS_HOURS", 48.0),
+        alert_webhook_url=env.get("SOCIAL_ALERT_WEBHOOK_URL") or None,
     )
 
 

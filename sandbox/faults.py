@@ -19,11 +19,23 @@ class FaultConfig:
     rate_503: float = 0.0
     rate_truncated: float = 0.0  # the connection drops halfway through the body
     retry_after_seconds: int = 1
+    # Not a per-request draw: this share of the records in every answer arrives broken (a timestamp that is
+    # not one), chosen from the seed and the record's id, so the same records break on every request.
+    malformed_records: float = 0.0
 
     def __post_init__(self) -> None:
         rates = [getattr(self, f.name) for f in fields(self) if f.name.startswith("rate_")]
         if any(not 0 <= r <= 1 for r in rates) or sum(rates) > 1:
             raise ValueError(f"fault rates must lie in [0, 1] and sum to at most 1, got {rates}")
+        if not 0 <= self.malformed_records <= 1:
+            raise ValueError(f"malformed_records must lie in [0, 1], got {self.malformed_records}")
+
+    def breaks_record(self, record_id: str) -> bool:
+        """Whether this record is served malformed (see malformed_records)."""
+        return (
+            self.malformed_records > 0
+            and stream(self.seed, "malformed", record_id).random() < self.malformed_records
+        )
 
     @property
     def enabled(self) -> bool:

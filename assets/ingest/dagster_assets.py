@@ -63,7 +63,8 @@ def build_raw_asset(
                 "quarantine_share",
                 asset=key,
                 blocking=True,
-                description="records quarantined ÷ records received stays under the configured share",
+                description="in every day, records quarantined ÷ received stays under the configured share, "
+                "and received = written + quarantined + duplicates",
             ),
         ],
         required_resource_keys={"platform_apis", "lake", "settings"},
@@ -76,14 +77,12 @@ def build_raw_asset(
         connector = context.resources.platform_apis.connector(platform)
         results = ingest_range(connector, lake, entity, days, force_refetch=force)
 
-        received = sum(r.write.received for r in results)
-        quarantined = sum(r.write.quarantined for r in results)
-        written = sum(r.write.written for r in results)
         yield dg.MaterializeResult(
             metadata={
                 "days": len(days),
-                "records_written": written,
-                "records_quarantined": quarantined,
+                "records_received": sum(r.write.received for r in results),
+                "records_written": sum(r.write.written for r in results),
+                "records_quarantined": sum(r.write.quarantined for r in results),
                 "duplicates_collapsed": sum(r.write.duplicates for r in results),
                 "pages_from_api": sum(r.pages for r in results if r.source == "api"),
                 "days_rederived_from_landing": sum(r.source == "landing" for r in results),
@@ -110,28 +109,50 @@ def build_raw_asset(
                 description=None if res.success else f"{res.failed} of {res.evaluated} expectations failed",
             )
 
-        share = quarantined / received if received else 0.0
-        reasons: dict[str, int] = {}
-        for r in results:
-            for reason, n in r.write.reasons.items():
-                reasons[reason] = reasons.get(reason, 0) + n
-        qtable = read_days(lake, lambda d: quarantine_partition_dir(lake, platform, entity, d), days)
-        yield dg.AssetCheckResult(
-            check_name="quarantine_share",
-            passed=share <= settings.quarantine_max_share,
-            metadata={
-                "received": received,
-                "quarantined": quarantined,
-                "share": round(share, 6),
-                "max_share": settings.quarantine_max_share,
-                "reasons": reasons,
-                "examples": []
-                if qtable is None
-                else qtable.select(["record_id", "reason"]).slice(0, 5).to_pylist(),
-            },
+        yield quarantine_check(
+            results,
+            settings.quarantine_max_share,
+            read_days(lake, lambda d: quarantine_partition_dir(lake, platform, entity, d), days),
         )
 
     return raw_entity
+
+
+def quarantine_check(results: list, max_share: float, quarantine: pa.Table | None) -> dg.AssetCheckResult:
+    """Blocks when any day's quarantined share exceeds max_share, or when a day's counts do not add up
+    (received = written + quarantined + duplicates collapsed)."""
+    per_day, reasons, unreconciled = {}, {}, []
+    for r in results:
+        w = r.write
+        per_day[r.day.isoformat()] = w.quarantined / w.received if w.received else 0.0
+        for reason, n in w.reasons.items():
+            reasons[reason] = reasons.get(reason, 0) + n
+        if w.received != w.written + w.quarantined + w.duplicates:
+            unreconciled.append(r.day.isoformat())
+    over = {d: round(v, 6) for d, v in per_day.items() if v > max_share}
+    received = sum(r.write.received for r in results)
+    quarantined = sum(r.write.quarantined for r in results)
+    problems = [f"{d}: {v:.1%} quarantined" for d, v in over.items()]
+    problems += [f"{d}: counts do not add up" for d in unreconciled]
+    return dg.AssetCheckResult(
+        check_name="quarantine_share",
+        passed=not problems,
+        description="; ".join(problems) or None,
+        metadata={
+            "received": received,
+            "written": sum(r.write.written for r in results),
+            "quarantined": quarantined,
+            "duplicates_collapsed": sum(r.write.duplicates for r in results),
+            "reconciles": not unreconciled,
+            "max_share_per_day": max_share,
+            "worst_day_share": round(max(per_day.values(), default=0.0), 6),
+            "days_over": over,
+            "reasons": reasons,
+            "examples": []
+            if quarantine is None
+            else quarantine.select(["record_id", "reason"]).slice(0, 5).to_pylist(),
+        },
+    )
 
 
 def _time_range(entity: str, days: list[dt.date]):

@@ -27,7 +27,15 @@ log = logging.getLogger(__name__)
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 SECRET_PARAMS = frozenset({"access_token", "token", "key", "api_key", "client_secret", "password", "sig"})
 # Headers worth keeping in the landing zone: pagination, rate limits and the server's clock.
-KEPT_HEADERS = ("link", "date", "content-type", "retry-after")
+KEPT_HEADERS = (
+    "link",
+    "date",
+    "content-type",
+    "retry-after",
+    "x-app-usage",
+    "x-page-usage",
+    "x-business-use-case-usage",
+)
 _RATE_HEADER = re.compile(r"^(x-)?rate-?limit", re.IGNORECASE)
 
 
@@ -267,7 +275,12 @@ class HttpCore:
                 resp = self.session.request(
                     method, url, params=params, data=data, json=json_body, auth=auth, timeout=self.timeout
                 )
-            except (requests.ConnectionError, requests.Timeout) as exc:
+            except (
+                requests.ConnectionError,
+                requests.Timeout,
+                requests.exceptions.ChunkedEncodingError,
+            ) as exc:
+                # ChunkedEncodingError: the body stopped short of its Content-Length (a dropped connection)
                 if attempt >= self.retry.max_attempts:
                     raise ApiError(
                         self.platform, endpoint, None, f"{type(exc).__name__} after {attempt} attempts"

@@ -30,9 +30,19 @@ class CheckState:
         return f"{name} {self.status}{where}{': ' + self.detail if self.detail else ''}"
 
 
-def upstream_check_keys(asset_graph, asset_key: dg.AssetKey) -> set[dg.AssetCheckKey]:
+def upstream_check_keys(
+    asset_graph, asset_key: dg.AssetKey
+) -> tuple[set[dg.AssetCheckKey], set[dg.AssetCheckKey]]:
+    """(blocking, advisory) checks of every asset upstream of `asset_key`.
+
+    Blocking checks guard the data (GX suites, quarantine share, dbt tests of severity error): each must have
+    passed. Advisory ones (freshness, dbt tests of severity warn) are reported with the publication; they
+    run beside the flow rather than before it, so a missing result cannot hold publication back.
+    """
     ancestors = asset_graph.get_ancestor_asset_keys(asset_key)
-    return set(asset_graph.get_check_keys_for_assets(ancestors))
+    keys = set(asset_graph.get_check_keys_for_assets(ancestors))
+    blocking = {k for k in keys if asset_graph.get_check_spec(k).blocking}
+    return blocking, keys - blocking
 
 
 def check_states(instance: dg.DagsterInstance, check_keys: set[dg.AssetCheckKey]) -> list[CheckState]:

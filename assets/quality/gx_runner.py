@@ -51,6 +51,11 @@ def validate_dataframe(suite_doc: dict, df, parameters: dict | None = None) -> S
     suite = gx.ExpectationSuite(
         **{k: v for k, v in suite_doc.items() if k in ("name", "expectations", "meta")}
     )
+    if len(suite.expectations) != len(suite_doc["expectations"]):
+        # GX logs and drops an expectation it cannot build: a suite must never check less than it says.
+        built = {e.expectation_type for e in suite.expectations}
+        dropped = sorted({e["type"] for e in suite_doc["expectations"]} - built)
+        raise ValueError(f"suite {suite_doc['name']!r}: Great Expectations could not build {dropped}")
     batch = (
         context.data_sources.add_pandas("checked")
         .add_dataframe_asset(suite_doc["name"])

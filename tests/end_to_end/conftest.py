@@ -27,6 +27,7 @@ class Pipeline:
     instance: object
     world: object
     base: Path
+    server: object  # the sandbox's Mastodon API: tests switch its fault injection on and off
 
     def run(self, start: dt.date, end: dt.date, selection=None, tags=None):
         from dagster._core.storage.tags import ASSET_PARTITION_RANGE_END_TAG, ASSET_PARTITION_RANGE_START_TAG
@@ -81,7 +82,7 @@ def pipeline(tmp_path_factory):
                 importlib.reload(sys.modules[name])
         definitions = importlib.import_module("orchestration.definitions")
         with dg.DagsterInstance.get() as instance:
-            yield Pipeline(definitions.defs, definitions.settings, instance, world, base)
+            yield Pipeline(definitions.defs, definitions.settings, instance, world, base, server)
     finally:
         server.stop()
         for k, v in saved.items():

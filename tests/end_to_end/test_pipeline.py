@@ -8,7 +8,6 @@ from collections import defaultdict
 
 import pytest
 
-from assets.ingest.landing import landing_path
 from sandbox import ground_truth
 from tests.end_to_end.conftest import FIRST, LAST
 
@@ -116,47 +115,69 @@ def test_days_in_the_landing_zone_are_rederived_without_calling_the_api(pipeline
     assert snapshot() == before  # the same range twice: identical marts
 
 
-def test_a_failed_check_keeps_the_previous_publication_even_in_a_later_run(pipeline, first_run):
-    import gzip
-    import json
+def published_files(settings) -> dict[str, str]:
+    """Every file people read (the current publication and the dashboards), by path, with its SHA-256."""
+    import hashlib
+
+    roots = [(settings.publish_dir / "current").resolve(), settings.publish_dir / "dashboards"]
+    return {
+        str(p): hashlib.sha256(p.read_bytes()).hexdigest()
+        for root in roots
+        for p in sorted(root.rglob("*"))
+        if p.is_file()
+    }
+
+
+def test_a_corrupted_partition_blocks_publication_in_its_run_and_in_later_ones(pipeline, first_run):
+    import pyarrow.parquet as pq
 
     from assets.ingest.lake import Lake
     from assets.publish.dagster_assets import COMMUNITY_OVERVIEW, PUBLISHED_WAREHOUSE
+    from sandbox import FaultConfig
 
     settings = pipeline.settings
-    current = (settings.publish_dir / "current").resolve()
-    lake = Lake(settings.lake_url)
+    before = published_files(settings)
+    assert before
     day = dt.date(2026, 11, 17)
-    path = landing_path(lake, "mastodon", "posts", day)
-    with open(path, "rb") as fh:
-        original = fh.read()
-    pages = [json.loads(line) for line in gzip.decompress(original).splitlines()]
-    statuses_page = next(p for p in pages if p["kind"] == "statuses" and json.loads(p["body"]))
-    body = json.loads(statuses_page["body"])
-    body[0]["favourites_count"] = -5  # a record no platform can send: it must be quarantined
-    statuses_page["body"] = json.dumps(body)
-    with open(path, "wb") as fh:
-        fh.write(gzip.compress(b"".join(json.dumps(p).encode() + b"\n" for p in pages)))
+    refetch = {"social/refetch": "true"}
 
-    # 1. the day is re-derived from the tampered landing: the quarantine check blocks in that run
-    bad = pipeline.run(day, day, selection=[__import__("dagster").AssetKey(["raw", "mastodon", "posts"])])
-    checks = {e.check_name: e for e in bad.get_asset_check_evaluations()}
-    assert checks["quarantine_share"].passed is False
-    assert checks["quarantine_share"].metadata["quarantined"].value == 1
-    assert "like_count is negative" in str(checks["quarantine_share"].metadata["examples"].value)
+    # 1. the platform starts sending broken records; the day is fetched again and its check blocks the run
+    pipeline.server.api.faults = FaultConfig(seed=7, malformed_records=0.3)
+    try:
+        bad = pipeline.run(day, day, tags=refetch)
+    finally:
+        pipeline.server.api.faults = FaultConfig()
+    assert not bad.success
+    checks = {(e.asset_key.to_user_string(), e.check_name): e for e in bad.get_asset_check_evaluations()}
+    quarantine = checks[("raw/mastodon/posts", "quarantine_share")]
+    assert quarantine.passed is False and "2026-11-17:" in quarantine.description
+    meta = {k: v.value for k, v in quarantine.metadata.items()}
+    assert meta["quarantined"] > 0 and meta["reconciles"] is True
+    assert meta["received"] == meta["written"] + meta["quarantined"] + meta["duplicates_collapsed"]
+    lake = Lake(settings.lake_url)
+    raw = pq.read_table(lake.path("raw/mastodon/posts/dt=2026-11-17/part-0.parquet"))
+    quarantined = pq.read_table(lake.path("quarantine/mastodon/posts/dt=2026-11-17/part-0.parquet"))
+    assert (raw.num_rows, quarantined.num_rows) == (meta["written"], meta["quarantined"])
+    assert set(quarantined.column("reason").to_pylist()) == {
+        "ValueError: Invalid isoformat string: 'not a timestamp'"
+    }
+    assert "published__warehouse" not in [e.step_key for e in bad.all_events if e.is_step_success]
+    assert published_files(settings) == before  # byte for byte
 
-    # 2. a later run that only publishes must look back and refuse
+    # 2. a later run that only publishes looks back at the latest results and refuses, naming the check
     later = pipeline.run_unpartitioned([PUBLISHED_WAREHOUSE, COMMUNITY_OVERVIEW])
     assert not later.success
     failure = next(e for e in later.all_events if e.is_step_failure)
     message = str(failure.event_specific_data.error)
-    assert "quality gate closed" in message and "raw/mastodon/posts:quarantine_share failed" in message
-    assert (settings.publish_dir / "current").resolve() == current  # the previous publication stays
+    assert "quality gate closed" in message
+    assert "raw/mastodon/posts:quarantine_share failed" in message and "2026-11-17: " in message
+    assert published_files(settings) == before
 
-    # 3. the fixed day (re-fetched from the API) opens the gate again
-    fixed = pipeline.run(day, day, tags={"social/refetch": "true"})
+    # 3. the fault gone, the day re-run: the gate opens and a new publication replaces the old one
+    fixed = pipeline.run(day, day, tags=refetch)
     assert fixed.success
-    assert (settings.publish_dir / "current").resolve() != current
+    assert "published__warehouse" in [e.step_key for e in fixed.all_events if e.is_step_success]
+    assert published_files(settings) != before
 
 
 def test_a_partition_range_is_one_dbt_build_and_one_step_per_raw_entity(pipeline, first_run):
@@ -173,3 +194,22 @@ def test_a_partition_range_is_one_dbt_build_and_one_step_per_raw_entity(pipeline
     marts = first_run.asset_materializations_for_node("social_dbt_models")
     partitions = {m.partition for m in marts if m.asset_key.path[-1] == "fct_share_of_voice_daily"}
     assert partitions == {"2026-11-16", "2026-11-17", "2026-11-18"}
+
+
+def test_mart_suites_and_freshness_run_on_the_days_of_the_run(pipeline, first_run):
+    evaluations = {
+        (e.asset_key.to_user_string(), e.check_name): e for e in first_run.get_asset_check_evaluations()
+    }
+    for mart in (
+        "community/fct_channel_daily",
+        "audience/fct_followers_daily",
+        "competitors/fct_share_of_voice_daily",
+    ):
+        e = evaluations[(f"warehouse/{mart}", "gx_suite")]
+        assert e.passed, e.metadata
+        assert e.metadata["range"].value == "2026-11-16..2026-11-18"
+        assert e.metadata["expectations_evaluated"].value > 0
+    sov = evaluations[("warehouse/competitors/fct_share_of_voice_daily", "gx_suite")].metadata["rows"].value
+    assert sov["mart_share_of_voice_totals"] == 2 * 3  # two groups, three days, each summing to 100
+    fresh = evaluations[("raw/mastodon/mentions", "freshness")]
+    assert fresh.passed and 6 < fresh.metadata["age_hours"].value < 48  # newest mention: late on the 18th

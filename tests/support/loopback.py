@@ -31,6 +31,9 @@ class QuietHandler(BaseHTTPRequestHandler):
         self.send_response(status)
         for name, value in headers:
             self.send_header(name, value)
-        self.send_header("Content-Length", str(len(body)))
+        if any(name.lower() == "content-length" for name, _ in headers):
+            self.close_connection = True  # a scripted length that may lie: end the exchange with the body
+        else:
+            self.send_header("Content-Length", str(len(body)))
         self.end_headers()
         self.wfile.write(body)

@@ -164,3 +164,11 @@ def test_default_params_are_sent_and_redacted():
         assert "key=AIzaSECRET" in s.requests[0]["path"]
     assert "AIzaSECRET" not in resp.url and "key=REDACTED" in resp.url and "q=x" in resp.url
     assert resp.request_params == {"q": "x"}  # what a paginator sends back: defaults are added anew
+
+
+def test_a_body_cut_short_of_its_content_length_is_fetched_again():
+    sleeps: list[float] = []
+    cut = (200, {"Content-Length": "100"}, b'[{"id": "1"')  # the server promises 100 bytes, sends 11
+    with ScriptedServer([cut, OK]) as s:
+        assert client(s.url, sleeps).get("/x").json() == {"ok": True}
+    assert len(sleeps) == 1
