@@ -8,10 +8,7 @@ are the pages below max_id = id(D+1 00:00Z), followed through Link rel="next" un
 from __future__ import annotations
 
 import datetime as dt
-import html
-import re
 from collections.abc import Iterator
-from html.parser import HTMLParser
 
 from assets.brand_config import BrandConfig
 
@@ -19,7 +16,7 @@ from .brand_matching import BrandMatcher
 from .http_core import HttpCore, Response, next_from_link, stop_before
 from .landing import LandedPage
 from .pseudonyms import Pseudonymizer
-from .records import day_bounds, observed_at, parse_time, quarantined, snapshot_counts_for
+from .records import day_bounds, html_to_text, observed_at, parse_time, quarantined, snapshot_counts_for
 
 PLATFORM = "mastodon"
 PAGE_LIMIT = 40  # Mastodon's maximum for timelines and search
@@ -35,33 +32,6 @@ def http_options(credentials: dict[str, str]) -> dict:
 def snowflake_floor(ts: dt.datetime) -> str:
     """The smallest Mastodon id a status created at `ts` can have."""
     return str(int(ts.timestamp() * 1000) << 16)
-
-
-class _TextExtractor(HTMLParser):
-    def __init__(self):
-        super().__init__(convert_charrefs=True)
-        self.parts: list[str] = []
-
-    def handle_starttag(self, tag, attrs):
-        if tag == "br":
-            self.parts.append("\n")
-
-    def handle_endtag(self, tag):
-        if tag == "p":
-            self.parts.append("\n\n")
-
-    def handle_data(self, data):
-        self.parts.append(data)
-
-
-def html_to_text(content: str) -> str:
-    """Mastodon serves status text as HTML; marts want what a reader sees."""
-    if "<" not in content:
-        return html.unescape(content)
-    p = _TextExtractor()
-    p.feed(content)
-    p.close()
-    return re.sub(r"\n{3,}", "\n\n", "".join(p.parts)).strip()
 
 
 class MastodonConnector:

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import email.utils
+import html
+import re
+from html.parser import HTMLParser
 
 from .landing import LandedPage
 
@@ -50,3 +53,30 @@ def quarantined(record: object, page: LandedPage, exc: Exception) -> dict:
         "record": record,
         "source_url": page.url,
     }
+
+
+class _TextExtractor(HTMLParser):
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "br":
+            self.parts.append("\n")
+
+    def handle_endtag(self, tag):
+        if tag == "p":
+            self.parts.append("\n\n")
+
+    def handle_data(self, data):
+        self.parts.append(data)
+
+
+def html_to_text(content: str) -> str:
+    """Mastodon serves status text as HTML; marts want what a reader sees."""
+    if "<" not in content:
+        return html.unescape(content)
+    p = _TextExtractor()
+    p.feed(content)
+    p.close()
+    return re.sub(r"\n{3,}", "\n\n", "".join(p.parts)).strip()

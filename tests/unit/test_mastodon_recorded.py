@@ -10,8 +10,9 @@ import pytest
 from assets.brand_config import parse_brand_config
 from assets.ingest.http_core import HttpCore, next_from_link
 from assets.ingest.landing import LandedPage
-from assets.ingest.mastodon import MastodonConnector, html_to_text
+from assets.ingest.mastodon import MastodonConnector
 from assets.ingest.pseudonyms import Pseudonymizer
+from assets.ingest.records import html_to_text
 from tests.support.replay import ReplayServer
 
 CASSETTES = Path(__file__).resolve().parents[1] / "fixtures" / "recorded" / "mastodon"
