@@ -77,9 +77,12 @@ def build_raw_asset(
         connector = context.resources.platform_apis.connector(platform)
         results = ingest_range(connector, lake, entity, days, force_refetch=force)
 
+        out_of_reach = [r.day.isoformat() for r in results if r.write is None]
+        results = [r for r in results if r.write is not None]
         yield dg.MaterializeResult(
             metadata={
                 "days": len(days),
+                "days_out_of_reach": out_of_reach,
                 "records_received": sum(r.write.received for r in results),
                 "records_written": sum(r.write.written for r in results),
                 "records_quarantined": sum(r.write.quarantined for r in results),

@@ -25,7 +25,7 @@ from .pseudonyms import pseudonymizer_from_env
 log = logging.getLogger(__name__)
 
 # The platforms whose connector and sandbox are both in place, in the order runs take them.
-SUPPORTED = ("mastodon",)
+SUPPORTED = ("mastodon", "bluesky", "reddit", "x", "facebook", "youtube")
 
 
 class PlatformConfigError(RuntimeError):

@@ -11,6 +11,18 @@ from html.parser import HTMLParser
 from .landing import LandedPage
 
 
+class OutOfReach(Exception):
+    """The platform can no longer serve this day (X's recent search reaches 7 days back, for instance).
+
+    Such a day is not "nothing happened": it is left without a partition, and said so, unless the landing
+    zone already holds it.
+    """
+
+    def __init__(self, message: str, days: list[dt.date] | None = None):
+        super().__init__(message)
+        self.days = days or []
+
+
 def day_bounds(day: dt.date) -> tuple[dt.datetime, dt.datetime]:
     """[start, end) of a UTC day: the window of one daily partition."""
     start = dt.datetime.combine(day, dt.time(), tzinfo=dt.UTC)

@@ -28,7 +28,7 @@ from .brand_matching import BrandMatcher
 from .http_core import ApiError, HttpCore, Response, cursor_in_body
 from .landing import LandedPage
 from .pseudonyms import Pseudonymizer
-from .records import day_bounds, observed_at, parse_time, quarantined, snapshot_counts_for
+from .records import OutOfReach, day_bounds, observed_at, parse_time, quarantined, snapshot_counts_for
 
 PLATFORM = "x"
 RATE_LIMIT_STYLE = "epoch"  # x-rate-limit-reset is epoch seconds
@@ -53,7 +53,7 @@ def http_options(credentials: dict[str, str]) -> dict:
     return {"token": credentials.get("X_BEARER_TOKEN")}
 
 
-class SearchWindowError(ApiError):
+class SearchWindowError(ApiError, OutOfReach):
     """A day recent search cannot reach: its comments and mentions can only come from the landing zone."""
 
 

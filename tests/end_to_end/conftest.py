@@ -25,9 +25,9 @@ class Pipeline:
     defs: object
     settings: object
     instance: object
-    world: object
+    worlds: dict  # platform -> the sandbox's World: the ground truth
     base: Path
-    server: object  # the sandbox's Mastodon API: tests switch its fault injection on and off
+    servers: dict  # platform -> the sandbox's server: tests switch its fault injection on and off
 
     def run(self, start: dt.date, end: dt.date, selection=None, tags=None):
         from dagster._core.storage.tags import ASSET_PARTITION_RANGE_END_TAG, ASSET_PARTITION_RANGE_START_TAG
@@ -59,15 +59,17 @@ def pipeline(tmp_path_factory):
     import dagster as dg
 
     from assets.brand_config import load_brand_config
+    from assets.ingest.platform_apis import SUPPORTED
     from sandbox import SandboxServer, World
 
     base = tmp_path_factory.mktemp("pipeline")
-    world = World(load_brand_config(REPO / "brands.yaml"), seed=42, now=NOW)
-    server = SandboxServer(world).start()
+    config = load_brand_config(REPO / "brands.yaml")
+    worlds = {p: World(config, seed=42, now=NOW, platform=p) for p in SUPPORTED}
+    servers = {p: SandboxServer(w).start() for p, w in worlds.items()}
     env = {
         "SOCIAL_DATA_DIR": str(base),
         "DAGSTER_HOME": str(base / "dagster_home"),
-        "SOCIAL_SANDBOX_URLS": f"mastodon={server.url}",
+        "SOCIAL_SANDBOX_URLS": ",".join(f"{p}={s.url}" for p, s in servers.items()),
         "SOCIAL_SANDBOX_NOW": NOW.isoformat(),
         "SOCIAL_PLATFORM_MODE": "sandbox",
         "GX_ANALYTICS_ENABLED": "False",
@@ -82,9 +84,10 @@ def pipeline(tmp_path_factory):
                 importlib.reload(sys.modules[name])
         definitions = importlib.import_module("orchestration.definitions")
         with dg.DagsterInstance.get() as instance:
-            yield Pipeline(definitions.defs, definitions.settings, instance, world, base, server)
+            yield Pipeline(definitions.defs, definitions.settings, instance, worlds, base, servers)
     finally:
-        server.stop()
+        for server in servers.values():
+            server.stop()
         for k, v in saved.items():
             if v is None:
                 os.environ.pop(k, None)

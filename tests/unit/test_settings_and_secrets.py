@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from assets.brand_config import load_brand_config
+from assets.brand_config import load_brand_config, parse_brand_config
 from assets.ingest.platform_apis import PlatformApis, PlatformConfigError
 from assets.ingest.pseudonyms import Pseudonymizer, PseudonymKeyError, pseudonymizer_from_env
 from orchestration.settings import SettingsError, load_settings
@@ -62,19 +62,26 @@ def test_live_platforms_need_a_pseudonym_key():
     )("mastodon", "1")
 
 
-def test_live_mode_without_credentials_fails_at_start_naming_the_variables():
+def test_live_mode_without_credentials_fails_at_start_naming_every_variable():
     apis = PlatformApis(load_brand_config(REPO / "brands.yaml"), "live", env={"SOCIAL_PSEUDONYM_KEY": "k"})
     with pytest.raises(PlatformConfigError) as err:
         apis.check_live_credentials()
-    assert str(err.value).endswith("not set: MASTODON_BASE_URL, MASTODON_ACCESS_TOKEN")
+    assert str(err.value).endswith(
+        "not set: MASTODON_BASE_URL, MASTODON_ACCESS_TOKEN, BLUESKY_HANDLE, BLUESKY_APP_PASSWORD, "
+        "REDDIT_CLIENT_ID, REDDIT_CLIENT_SECRET, X_BEARER_TOKEN, FACEBOOK_PAGE_ACCESS_TOKEN, YOUTUBE_API_KEY"
+    )
     with pytest.raises(PlatformConfigError, match="MASTODON_ACCESS_TOKEN"):
         apis.connector("mastodon")
+
+
+def test_live_mode_asks_only_for_the_platforms_brands_are_on():
+    only_mastodon = parse_brand_config({"brands": {"acme": {"accounts": {"mastodon": "acme"}}}})
     env = {
         "SOCIAL_PSEUDONYM_KEY": "k",
         "MASTODON_BASE_URL": "https://m.example",
         "MASTODON_ACCESS_TOKEN": "t0k",
     }
-    live = PlatformApis(load_brand_config(REPO / "brands.yaml"), "live", env=env)
+    live = PlatformApis(only_mastodon, "live", env=env)
     live.check_live_credentials()
     http = live.connector("mastodon").http
     assert http.base_url == "https://m.example" and http.session.headers["Authorization"] == "Bearer t0k"

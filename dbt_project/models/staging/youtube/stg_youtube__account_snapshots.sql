@@ -1,0 +1,1 @@
+{{ stage_account_snapshots('youtube') }}
