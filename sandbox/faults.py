@@ -22,13 +22,41 @@ class FaultConfig:
     # Not a per-request draw: this share of the records in every answer arrives broken (a timestamp that is
     # not one), chosen from the seed and the record's id, so the same records break on every request.
     malformed_records: float = 0.0
+    # Applied by the server to every platform's answers (sandbox/server.py), independent of the draw above:
+    rate_slow: float = 0.0  # this share of requests waits slow_seconds before answering (client timeouts)
+    slow_seconds: float = 0.0
+    extra_fields: bool = False  # every JSON object gains a field no client knows (an API that grew)
+    drop_fields: tuple[str, ...] = ()  # these keys vanish from every JSON object (optional fields left out)
 
     def __post_init__(self) -> None:
         rates = [getattr(self, f.name) for f in fields(self) if f.name.startswith("rate_")]
         if any(not 0 <= r <= 1 for r in rates) or sum(rates) > 1:
             raise ValueError(f"fault rates must lie in [0, 1] and sum to at most 1, got {rates}")
+        if not 0 <= self.rate_slow <= 1 or self.slow_seconds < 0:
+            raise ValueError(
+                f"rate_slow must lie in [0, 1] and slow_seconds be >= 0, got {self.rate_slow}, "
+                f"{self.slow_seconds}"
+            )
         if not 0 <= self.malformed_records <= 1:
             raise ValueError(f"malformed_records must lie in [0, 1], got {self.malformed_records}")
+
+    def is_slow(self, request_number: int) -> bool:
+        return self.rate_slow > 0 and stream(self.seed, "slow", request_number).random() < self.rate_slow
+
+    @property
+    def reshapes_bodies(self) -> bool:
+        return self.extra_fields or bool(self.drop_fields)
+
+    def reshape(self, doc: object) -> object:
+        """The JSON document with the schema drift switched on: extra fields added, optional ones dropped."""
+        if isinstance(doc, list):
+            return [self.reshape(v) for v in doc]
+        if not isinstance(doc, dict):
+            return doc
+        out = {k: self.reshape(v) for k, v in doc.items() if k not in self.drop_fields}
+        if self.extra_fields:
+            out["sandbox_unknown_field"] = {"added_in": "a later API version"}
+        return out
 
     def breaks_record(self, record_id: str) -> bool:
         """Whether this record is served malformed (see malformed_records)."""

@@ -6,6 +6,7 @@ import email.utils
 import json
 import sys
 import threading
+import time
 import traceback
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -19,6 +20,8 @@ class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"  # keep-alive, so a client session reuses its connection
     disable_nagle_algorithm = True  # else headers and body in two writes wait ~40 ms for a delayed ACK
     api: object  # the platform's API (sandbox/<platform>_api.py), set on the per-server subclass
+    counter: list[int]  # requests served, for the server-level faults (per-server subclass)
+    counter_lock: threading.Lock
     verbose = False
 
     def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
@@ -51,15 +54,24 @@ class _Handler(BaseHTTPRequestHandler):
             self.end_headers()
             self.wfile.write(body)
             return
+        faults = self.api.faults
+        with self.counter_lock:
+            self.counter[0] += 1
+            number = self.counter[0]
+        if faults.is_slow(number):
+            time.sleep(faults.slow_seconds)  # the client may time out first: it should try again
+        body = response.body
+        if faults.reshapes_bodies and response.status == 200 and body[:1] in (b"{", b"["):
+            body = json.dumps(faults.reshape(json.loads(body))).encode()
         self.send_response(response.status)
         for name, value in response.headers:
             self.send_header(name, value)
-        self.send_header("Content-Length", str(len(response.body)))
+        self.send_header("Content-Length", str(len(body)))
         if response.truncate:
             self.send_header("Connection", "close")
             self.close_connection = True
         self.end_headers()
-        self.wfile.write(response.body[: len(response.body) // 2] if response.truncate else response.body)
+        self.wfile.write(body[: len(body) // 2] if response.truncate else body)
 
     def date_time_string(self, timestamp: float | None = None) -> str:
         return email.utils.formatdate(self.api.server_time() if timestamp is None else timestamp, usegmt=True)
@@ -70,6 +82,14 @@ class _Handler(BaseHTTPRequestHandler):
     def log_message(self, format: str, *args: object) -> None:  # noqa: A002 (signature of the base class)
         if self.verbose:
             super().log_message(format, *args)
+
+
+class _QuietServer(ThreadingHTTPServer):
+    def handle_error(self, request, client_address) -> None:
+        # A client that timed out or hung up mid-answer is part of the game (slow and truncated faults).
+        if isinstance(sys.exc_info()[1], (BrokenPipeError, ConnectionResetError)):
+            return
+        super().handle_error(request, client_address)
 
 
 class SandboxServer:
@@ -102,8 +122,12 @@ class SandboxServer:
     def start(self) -> SandboxServer:
         if self._httpd is not None:
             return self
-        handler = type("SandboxHandler", (_Handler,), {"verbose": self.verbose})
-        httpd = ThreadingHTTPServer((self.host, self.port), handler)
+        handler = type(
+            "SandboxHandler",
+            (_Handler,),
+            {"verbose": self.verbose, "counter": [0], "counter_lock": threading.Lock()},
+        )
+        httpd = _QuietServer((self.host, self.port), handler)
         httpd.daemon_threads = True
         self._httpd = httpd
         self.api = api_class(self.world.platform)(
