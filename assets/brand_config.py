@@ -58,6 +58,7 @@ class BrandConfig:
     brands: dict[str, Brand]
     campaigns: tuple[Campaign, ...] = ()
     source: str = field(default="", compare=False)
+    default_timezone: str = "UTC"  # the agency's: when the daily run starts
 
     @property
     def clients(self) -> list[Brand]:
@@ -109,7 +110,7 @@ def parse_brand_config(doc: object, source: str = "<brands>") -> BrandConfig:
     names = [c.name for c in campaigns]
     if len(set(names)) != len(names):
         raise BrandConfigError(f"{source}: campaign names must be unique, got {names}")
-    return BrandConfig(brands=brands, campaigns=campaigns, source=source)
+    return BrandConfig(brands=brands, campaigns=campaigns, source=source, default_timezone=default_tz)
 
 
 def _brand(bid: object, spec: object, default_tz: str, where: str) -> Brand:

@@ -21,6 +21,7 @@ from assets.quality.mart_checks import build_mart_checks
 from assets.transform.dbt_assets import build_dbt_assets, dbt_project
 
 from .resources import platform_apis_resource
+from .schedules import build_daily_schedule
 from .sensors import build_alert_sensors
 from .settings import load_settings
 
@@ -62,7 +63,9 @@ defs = dg.Definitions(
     asset_checks=checks,
     sensors=build_alert_sensors(settings.alert_webhook_url),
     jobs=[social_daily],
-    schedules=[dg.build_schedule_from_partitioned_job(social_daily, hour_of_day=1, minute_of_hour=30)],
+    schedules=[
+        build_daily_schedule(social_daily, brand_config.default_timezone, settings.metrics_refresh_days)
+    ],
     resources={
         "settings": dg.ResourceDefinition.hardcoded_resource(settings),
         "brand_config": dg.ResourceDefinition.hardcoded_resource(brand_config),

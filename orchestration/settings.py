@@ -31,6 +31,7 @@ class Settings:
     sandbox_now: str | None  # freeze the sandbox clock (ISO time), for reproducible runs
     partitions_start: dt.date
     comment_lookback_days: int
+    metrics_refresh_days: int  # the daily run fetches the posts of this many recent days again
     quarantine_max_share: float  # a partition with more quarantined records than this fails its check
     freshness_hours: float  # newer data than this is expected from every platform, else a warning
     alert_webhook_url: str | None  # failed runs and checks are posted here (JSON); None: to the log only
@@ -72,6 +73,7 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         sandbox_now=env.get("SOCIAL_SANDBOX_NOW") or None,
         partitions_start=_date(env, "SOCIAL_PARTITIONS_START", dt.date(2025, 1, 1)),
         comment_lookback_days=_int(env, "SOCIAL_COMMENT_LOOKBACK_DAYS", 7),
+        metrics_refresh_days=_int(env, "SOCIAL_METRICS_REFRESH_DAYS", 3),
         quarantine_max_share=_float(env, "SOCIAL_QUARANTINE_MAX_SHARE", 0.02),
         freshness_hours=_float(env, "SOCIAL_FRESHNESS_HOURS", 48.0),
         alert_webhook_url=env.get("SOCIAL_ALERT_WEBHOOK_URL") or None,

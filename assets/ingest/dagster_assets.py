@@ -19,7 +19,14 @@ from .raw_writer import quarantine_partition_dir, raw_partition_dir, write_refer
 from .runner import ENTITIES, ingest_range
 from .schemas import ENTITY_TIME
 
-REFETCH_TAG = "social/refetch"  # "true": call the API again even for days already in the landing zone
+# "true": call the API again for every entity, even for days already in the landing zone; or a comma list of
+# entities ("posts": refresh the metrics of recent posts, which keep growing after their day).
+REFETCH_TAG = "social/refetch"
+
+
+def refetches(tags, entity: str) -> bool:
+    value = (tags.get(REFETCH_TAG) or "").lower()
+    return value == "true" or entity in {v.strip() for v in value.split(",")}
 
 
 def partition_days(context: dg.AssetExecutionContext) -> list[dt.date]:
@@ -48,6 +55,8 @@ def build_raw_asset(
         partitions_def=partitions_def,
         backfill_policy=dg.BackfillPolicy.single_run(),
         pool=f"{platform}_api",
+        # The HTTP core already retries each request; this is for the platform being down for minutes.
+        retry_policy=dg.RetryPolicy(max_retries=2, delay=30, backoff=dg.Backoff.EXPONENTIAL),
         group_name="raw",
         kinds={"python", "parquet"},
         description=f"{platform} {entity}: canonical raw Parquet, one Hive partition per UTC day "
@@ -73,7 +82,7 @@ def build_raw_asset(
         lake: Lake = context.resources.lake
         settings = context.resources.settings
         days = partition_days(context)
-        force = context.run.tags.get(REFETCH_TAG, "").lower() == "true"
+        force = refetches(context.run.tags, entity)
         connector = context.resources.platform_apis.connector(platform)
         results = ingest_range(connector, lake, entity, days, force_refetch=force)
 

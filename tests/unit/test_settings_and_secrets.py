@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 import requests
@@ -110,3 +111,32 @@ def test_with_no_platform_configured_the_run_starts_the_sandbox_on_loopback_and_
     apis.close()
     with pytest.raises(requests.ConnectionError):  # the server is gone
         connector.http.session.get(connector.http.base_url + "/api/v1/instance", timeout=1)
+
+
+def test_the_daily_schedule_runs_yesterday_and_refreshes_recent_posts():
+    import dagster as dg
+    from dagster._core.storage.tags import ASSET_PARTITION_RANGE_END_TAG, ASSET_PARTITION_RANGE_START_TAG
+
+    from orchestration.schedules import build_daily_schedule, daily_range
+
+    job = dg.define_asset_job("j", selection=dg.AssetSelection.all())
+    schedule = build_daily_schedule(job, "Europe/Paris", refresh_days=3)
+    # 01:30 in Paris on a summer night is still the day before in UTC: the last complete UTC day is the 13th
+    summer = dt.datetime(2026, 7, 15, 1, 30, tzinfo=ZoneInfo("Europe/Paris"))
+    assert daily_range(summer, 3) == (dt.date(2026, 7, 11), dt.date(2026, 7, 13))
+    run = schedule.evaluate_tick(dg.build_schedule_context(scheduled_execution_time=summer)).run_requests[0]
+    assert run.tags[ASSET_PARTITION_RANGE_START_TAG] == "2026-07-11"
+    assert run.tags[ASSET_PARTITION_RANGE_END_TAG] == "2026-07-13"
+    assert run.tags["social/refetch"] == "posts" and run.run_key == "2026-07-13"
+    winter = dt.datetime(2026, 1, 15, 1, 30, tzinfo=ZoneInfo("Europe/Paris"))
+    assert daily_range(winter, 1) == (dt.date(2026, 1, 14), dt.date(2026, 1, 14))
+
+
+def test_refetch_tag_takes_all_or_some_entities():
+    from assets.ingest.dagster_assets import refetches
+
+    assert refetches({"social/refetch": "true"}, "mentions")
+    assert refetches({"social/refetch": "posts"}, "posts") and not refetches(
+        {"social/refetch": "posts"}, "mentions"
+    )
+    assert not refetches({}, "posts")
