@@ -58,6 +58,26 @@ class FaultConfig:
             out["sandbox_unknown_field"] = {"added_in": "a later API version"}
         return out
 
+    def break_records(self, doc: object) -> object:
+        """The document with the chosen records' timestamps made unreadable, on any platform's wire format.
+
+        A record is an object with an id (a Reddit fullname, a Bluesky uri, or an id); its timestamps are its
+        own time fields and those of its id-less children (Bluesky's record, YouTube's snippet), so no
+        fallback time survives.
+        """
+        if isinstance(doc, list):
+            return [self.break_records(v) for v in doc]
+        if not isinstance(doc, dict):
+            return doc
+        out = {k: self.break_records(v) for k, v in doc.items()}
+        rid = next((out[k] for k in ("name", "uri", "id") if isinstance(out.get(k), str | int)), None)
+        if rid is not None and self.breaks_record(str(rid)):
+            out = _without_times(out)
+            for key, child in out.items():
+                if isinstance(child, dict) and not any(k in child for k in ("id", "uri", "name")):
+                    out[key] = _without_times(child)
+        return out
+
     def breaks_record(self, record_id: str) -> bool:
         """Whether this record is served malformed (see malformed_records)."""
         return (
@@ -80,3 +100,10 @@ class FaultConfig:
                 return kind
             u -= rate
         return None
+
+
+TIME_KEYS = ("created_at", "createdAt", "created_time", "created_utc", "publishedAt", "indexedAt")
+
+
+def _without_times(record: dict) -> dict:
+    return {k: "not a timestamp" if k in TIME_KEYS else v for k, v in record.items()}

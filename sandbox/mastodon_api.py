@@ -133,30 +133,11 @@ class MastodonApi:
         request = Request(path, query, signed_in=bool(authorization))
         try:
             payload, extra = self._route(request)
-            if self.faults.malformed_records:
-                payload = self._malformed(payload)
             response = self._json(200, payload, quota, extra)
         except ApiError as exc:
             response = self._json(exc.status, {"error": exc.message}, quota)
         response.truncate = fault == "truncated"
         return response
-
-    def _malformed(self, payload: object) -> object:
-        """Break the chosen statuses of an answer the way a buggy upstream would: an unreadable timestamp."""
-        if isinstance(payload, dict):
-            return {
-                k: self._malformed(v) if k in ("statuses", "descendants") else v for k, v in payload.items()
-            }
-        if isinstance(payload, list):
-            return [
-                dict(item, created_at="not a timestamp")
-                if isinstance(item, dict)
-                and "content" in item
-                and self.faults.breaks_record(str(item.get("id")))
-                else item
-                for item in payload
-            ]
-        return payload
 
     def _route(self, request: Request) -> tuple[object, list[tuple[str, str]]]:
         for pattern, handler in self._routes:

@@ -164,23 +164,9 @@ class RedditApi:
             payload = self._route(path, query)
         except ApiError as exc:
             return self._error(exc.status, exc.message, quota)
-        if self.faults.malformed_records:
-            payload = self._malformed(payload)
         response = self._json(200, payload, quota)
         response.truncate = fault == "truncated"
         return response
-
-    def _malformed(self, payload: object) -> object:
-        """Break the chosen submissions and comments the way a buggy upstream would: an unreadable time."""
-        if isinstance(payload, list):
-            return [self._malformed(v) for v in payload]
-        if not isinstance(payload, dict):
-            return payload
-        out = {k: self._malformed(v) for k, v in payload.items()}
-        data = out.get("data")
-        if out.get("kind") in ("t1", "t3") and self.faults.breaks_record(str(data.get("name"))):
-            out["data"] = dict(data, created_utc="not a timestamp")
-        return out
 
     def _route(self, path: str, query: dict[str, str]) -> object:
         for pattern, handler in self._routes:

@@ -61,8 +61,14 @@ class _Handler(BaseHTTPRequestHandler):
         if faults.is_slow(number):
             time.sleep(faults.slow_seconds)  # the client may time out first: it should try again
         body = response.body
-        if faults.reshapes_bodies and response.status == 200 and body[:1] in (b"{", b"["):
-            body = json.dumps(faults.reshape(json.loads(body))).encode()
+        if (
+            (faults.reshapes_bodies or faults.malformed_records)
+            and response.status == 200
+            and body[:1] in b"{["
+        ):
+            doc = json.loads(body)
+            doc = faults.break_records(doc) if faults.malformed_records else doc
+            body = json.dumps(faults.reshape(doc) if faults.reshapes_bodies else doc).encode()
         self.send_response(response.status)
         for name, value in response.headers:
             self.send_header(name, value)

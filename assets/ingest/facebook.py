@@ -39,7 +39,7 @@ from .brand_matching import BrandMatcher
 from .http_core import HttpCore, Response, stop_before, url_in_body
 from .landing import LandedPage
 from .pseudonyms import Pseudonymizer
-from .records import day_bounds, observed_at, parse_time, quarantined, snapshot_counts_for
+from .records import day_bounds, observed_at, parse_time, quarantined, snapshot_counts_for, time_or_none
 
 PLATFORM = "facebook"
 PAGE_LIMIT = 100  # the Graph API's maximum for these edges
@@ -206,8 +206,10 @@ class FacebookConnector:
             posts = {}
             for r in listing:
                 for p in r.json().get("data") or []:
-                    created = graph_time(p.get("created_time"))
-                    if window_start <= created < window_end:
+                    created = time_or_none(
+                        p.get("created_time"), graph_time
+                    )  # unreadable: parse quarantines it
+                    if created is not None and window_start <= created < window_end:
                         posts[p["id"]] = created
             streams = {pid: list(self.comment_pages(pid)) for pid in posts}
             for d in days:

@@ -16,7 +16,15 @@ from .brand_matching import BrandMatcher
 from .http_core import HttpCore, Response, next_from_link, stop_before
 from .landing import LandedPage
 from .pseudonyms import Pseudonymizer
-from .records import day_bounds, html_to_text, observed_at, parse_time, quarantined, snapshot_counts_for
+from .records import (
+    day_bounds,
+    html_to_text,
+    observed_at,
+    parse_time,
+    quarantined,
+    snapshot_counts_for,
+    time_or_none,
+)
 
 PLATFORM = "mastodon"
 PAGE_LIMIT = 40  # Mastodon's maximum for timelines and search
@@ -100,7 +108,9 @@ class MastodonConnector:
                 s
                 for r in listing
                 for s in r.json()
-                if window_start <= parse_time(s["created_at"]) < window_end
+                # a post whose time is unreadable cannot be placed: parse_posts quarantines it, and its
+                # thread is not followed (its replies cannot be told inside or outside the lookback)
+                if window_start <= (time_or_none(s.get("created_at")) or window_end) < window_end
             ]
             contexts = {
                 s["id"]: self.http.get(f"/api/v1/statuses/{s['id']}/context")

@@ -39,6 +39,14 @@ def parse_time(value: object) -> dt.datetime:
     return t.astimezone(dt.UTC)
 
 
+def time_or_none(value: object, parse=None) -> dt.datetime | None:
+    """A timestamp for choosing what to fetch next; None when unreadable (the parser quarantines that record)."""
+    try:
+        return (parse or parse_time)(value)
+    except (TypeError, ValueError):
+        return None
+
+
 def observed_at(page: LandedPage) -> dt.datetime:
     """When the server answered: its Date header (the platform's clock), else our fetch time.
 

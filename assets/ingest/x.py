@@ -28,7 +28,15 @@ from .brand_matching import BrandMatcher
 from .http_core import ApiError, HttpCore, Response, cursor_in_body
 from .landing import LandedPage
 from .pseudonyms import Pseudonymizer
-from .records import OutOfReach, day_bounds, observed_at, parse_time, quarantined, snapshot_counts_for
+from .records import (
+    OutOfReach,
+    day_bounds,
+    observed_at,
+    parse_time,
+    quarantined,
+    snapshot_counts_for,
+    time_or_none,
+)
 
 PLATFORM = "x"
 RATE_LIMIT_STYLE = "epoch"  # x-rate-limit-reset is epoch seconds
@@ -202,7 +210,10 @@ class XConnector:
             user_id = account.json()["data"]["id"]
             ctx = {"brand_id": brand_id, "handle": handle, "account_id": user_id}
             listing = list(self._timeline(user_id, posts_start, window_end))
-            posts = [t for r in listing for t in r.json().get("data") or [] if t.get("created_at")]
+            # tweets whose time is missing or unreadable are quarantined by parse_posts, not followed here
+            posts = [
+                t for r in listing for t in r.json().get("data") or [] if time_or_none(t.get("created_at"))
+            ]
             conversations = {
                 t["id"]: list(self._search(f"conversation_id:{t['id']}", start_time, end_time)) for t in posts
             }

@@ -79,9 +79,10 @@ def pipeline(tmp_path_factory):
     (base / "dagster_home").mkdir()
     (base / "dagster_home" / "dagster.yaml").write_text((REPO / "orchestration" / "dagster.yaml").read_text())
     try:
-        for name in ("orchestration.settings", "orchestration.definitions"):
-            if name in sys.modules:
-                importlib.reload(sys.modules[name])
+        # definitions reads the environment when imported: import it now, or again if something already did
+        # (settings itself is never reloaded: other tests hold its classes, such as SettingsError)
+        if "orchestration.definitions" in sys.modules:
+            importlib.reload(sys.modules["orchestration.definitions"])
         definitions = importlib.import_module("orchestration.definitions")
         with dg.DagsterInstance.get() as instance:
             yield Pipeline(definitions.defs, definitions.settings, instance, worlds, base, servers)
