@@ -13,7 +13,7 @@ from collections.abc import Iterator
 
 from assets.brand_config import BrandConfig
 
-from .brand_matching import BrandMatcher
+from .connector import Connector
 from .http_core import HttpCore, Response, cursor_in_body, stop_before
 from .landing import LandedPage
 from .pseudonyms import Pseudonymizer
@@ -45,7 +45,7 @@ def xrpc(method: str) -> str:
     return f"/xrpc/{method}"
 
 
-class BlueskyConnector:
+class BlueskyConnector(Connector):
     platform = PLATFORM
     thread_depth = THREAD_DEPTH
     session_host = ENTRYWAY
@@ -58,13 +58,7 @@ class BlueskyConnector:
         lookback_days: int = 7,
         credentials: dict[str, str] | None = None,
     ):
-        self.http = http
-        self.config = config
-        self.pseudonymize = pseudonymize
-        self.lookback_days = lookback_days
-        self.accounts = config.accounts_on(PLATFORM)  # brand id -> handle
-        self.matcher = BrandMatcher(config, PLATFORM)
-        self._credentials = dict(credentials or {})
+        super().__init__(http, config, pseudonymize, lookback_days, credentials)
         self._session_open = False
         self._profiles: dict[str, Response] = {}
 
@@ -148,9 +142,7 @@ class BlueskyConnector:
         every page it needs to be re-derived on its own.
         """
         self._ensure_session()
-        first, last = min(days), max(days)
-        window_start = day_bounds(first - dt.timedelta(days=self.lookback_days))[0]
-        window_end = day_bounds(last)[1]
+        window_start, window_end = self.comment_window(days)
         out: dict[dt.date, list[LandedPage]] = {d: [] for d in days}
         for brand_id, handle in self.accounts.items():
             profile = self._profile(handle)
@@ -176,9 +168,8 @@ class BlueskyConnector:
                 out[d].extend(
                     LandedPage.of(r, PLATFORM, "comments", d, "feed", {"brand_id": brand_id}) for r in listing
                 )
-                lo = day_bounds(d - dt.timedelta(days=self.lookback_days))[0]
                 for uri, created, _ in posts:
-                    if uri in threads and lo <= created < day_bounds(d)[1]:
+                    if uri in threads and self.in_lookback(d, created):
                         out[d].extend(
                             LandedPage.of(
                                 r, PLATFORM, "comments", d, "thread", {"brand_id": brand_id, "post_id": uri}

@@ -35,7 +35,7 @@ import requests
 
 from assets.brand_config import BrandConfig
 
-from .brand_matching import BrandMatcher
+from .connector import Connector
 from .http_core import HttpCore, Response, stop_before, url_in_body
 from .landing import LandedPage
 from .pseudonyms import Pseudonymizer
@@ -125,7 +125,7 @@ def follow_paging_next(base_url: str):
     return next_request
 
 
-class FacebookConnector:
+class FacebookConnector(Connector):
     platform = PLATFORM
 
     def __init__(
@@ -136,12 +136,7 @@ class FacebookConnector:
         lookback_days: int = 7,
         credentials: dict[str, str] | None = None,  # the token is already in http's default parameters
     ):
-        self.http = http
-        self.config = config
-        self.pseudonymize = pseudonymize
-        self.lookback_days = lookback_days
-        self.accounts = config.accounts_on(PLATFORM)  # brand id -> page username or id
-        self.matcher = BrandMatcher(config, PLATFORM)
+        super().__init__(http, config, pseudonymize, lookback_days, credentials)
         self._next = follow_paging_next(http.base_url)
         if graph_response_hook not in http.session.hooks["response"]:
             http.session.hooks["response"].append(graph_response_hook)
@@ -195,9 +190,7 @@ class FacebookConnector:
         One listing and one comment stream per post serve every day of the range; each day's landing
         still gets every page it needs to be re-derived on its own.
         """
-        first, last = min(days), max(days)
-        window_start = day_bounds(first - dt.timedelta(days=self.lookback_days))[0]
-        window_end = day_bounds(last)[1]
+        window_start, window_end = self.comment_window(days)
         out: dict[dt.date, list[LandedPage]] = {d: [] for d in days}
         for brand_id, handle in self.accounts.items():
             account_resp = self._lookup(handle)
@@ -216,9 +209,8 @@ class FacebookConnector:
                 ctx = {"brand_id": brand_id, "handle": handle}
                 out[d].append(self.land(account_resp, "comments", d, "account", ctx))
                 out[d].extend(self.land(r, "comments", d, "posts", {"brand_id": brand_id}) for r in listing)
-                lo = day_bounds(d - dt.timedelta(days=self.lookback_days))[0]
                 for pid, created in posts.items():
-                    if lo <= created < day_bounds(d)[1]:
+                    if self.in_lookback(d, created):
                         ctx = {"brand_id": brand_id, "post_id": pid}
                         out[d].extend(self.land(r, "comments", d, "comments", ctx) for r in streams[pid])
         return out

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 
 from assets.brand_config import BrandConfig
 
-from .brand_matching import BrandMatcher
+from .connector import Connector, page_items
 from .http_core import HttpCore, Response, next_from_link, stop_before
 from .landing import LandedPage
 from .pseudonyms import Pseudonymizer
@@ -42,7 +42,7 @@ def snowflake_floor(ts: dt.datetime) -> str:
     return str(int(ts.timestamp() * 1000) << 16)
 
 
-class MastodonConnector:
+class MastodonConnector(Connector):
     platform = PLATFORM
 
     def __init__(
@@ -53,12 +53,7 @@ class MastodonConnector:
         lookback_days: int = 7,
         credentials: dict[str, str] | None = None,  # the token is already in http's session
     ):
-        self.http = http
-        self.config = config
-        self.pseudonymize = pseudonymize
-        self.lookback_days = lookback_days
-        self.accounts = config.accounts_on(PLATFORM)  # brand id -> handle
-        self.matcher = BrandMatcher(config, PLATFORM)
+        super().__init__(http, config, pseudonymize, lookback_days, credentials)
         self._lookups: dict[str, Response] = {}
 
     # ---- fetching: API -> landed pages -------------------------------------------------------------
@@ -96,9 +91,7 @@ class MastodonConnector:
         One listing and one context request per post serve every day of the range; each day's landing
         still gets every page it needs to be re-derived on its own.
         """
-        first, last = min(days), max(days)
-        window_start = day_bounds(first - dt.timedelta(days=self.lookback_days))[0]
-        window_end = day_bounds(last)[1]
+        window_start, window_end = self.comment_window(days)
         out: dict[dt.date, list[LandedPage]] = {d: [] for d in days}
         for brand_id, handle in self.accounts.items():
             account_resp = self._lookup(handle)
@@ -124,9 +117,8 @@ class MastodonConnector:
                     LandedPage.of(r, PLATFORM, "comments", d, "statuses", {"brand_id": brand_id})
                     for r in listing
                 )
-                lo = day_bounds(d - dt.timedelta(days=self.lookback_days))[0]
                 for s in posts:
-                    if s["id"] in contexts and lo <= parse_time(s["created_at"]) < day_bounds(d)[1]:
+                    if s["id"] in contexts and self.in_lookback(d, parse_time(s["created_at"])):
                         out[d].append(
                             LandedPage.of(
                                 contexts[s["id"]],
@@ -358,24 +350,10 @@ def _post_type(status: dict) -> str:
 
 
 def _statuses(pages: list[LandedPage], kinds, bad: list[dict]):
-    kinds = (kinds,) if isinstance(kinds, str) else kinds
-    for page in pages:
-        if page.kind not in kinds:
-            continue
-        try:
-            body = page.json()
-        except ValueError as exc:
-            bad.append(quarantined(page.body, page, exc))
-            continue
-        items = body.get("statuses") if isinstance(body, dict) else body
-        if not isinstance(items, list):
-            bad.append(quarantined(page.body, page, ValueError("page holds no list of statuses")))
-            continue
-        for status in items:
-            if not isinstance(status, dict):
-                bad.append(quarantined(status, page, ValueError("status is not an object")))
-                continue
-            yield page, status
+    """Statuses of timeline pages (a list) and of search pages ({"statuses": [...]})."""
+    return page_items(
+        pages, kinds, bad, lambda body: body.get("statuses") if isinstance(body, dict) else body, "statuses"
+    )
 
 
 def _newest_first(start: dt.datetime, follow, list_key: str | None = None):

@@ -29,7 +29,7 @@ from urllib.parse import urlsplit
 
 from assets.brand_config import BrandConfig
 
-from .brand_matching import BrandMatcher
+from .connector import Connector
 from .http_core import ApiError, HttpCore, Response, cursor_in_body, dig, stop_before
 from .landing import LandedPage
 from .pseudonyms import Pseudonymizer
@@ -139,7 +139,7 @@ def _url(data: dict) -> str | None:
     return f"https://www.reddit.com{path}" if path else None
 
 
-class RedditConnector:
+class RedditConnector(Connector):
     platform = PLATFORM
 
     def __init__(
@@ -150,14 +150,8 @@ class RedditConnector:
         lookback_days: int = 7,
         credentials: dict[str, str] | None = None,
     ):
-        self.http = http
-        self.config = config
-        self.pseudonymize = pseudonymize
-        self.lookback_days = lookback_days
-        self.accounts = config.accounts_on(PLATFORM)  # brand id -> username
+        super().__init__(http, config, pseudonymize, lookback_days, credentials)
         self.tracked = {h.lower(): b for b, h in self.accounts.items()}  # username -> brand id
-        self.matcher = BrandMatcher(config, PLATFORM)
-        self._credentials = dict(credentials or {})
         self._token_expires = 0.0
         # The tracked brand whose inbox we may read: only when signed in as its account.
         user = (self._credentials.get("REDDIT_USERNAME") or "").lower()
@@ -260,9 +254,7 @@ class RedditConnector:
         landing still gets every page it needs to be re-derived on its own.
         """
         self._authorize()
-        first, last = min(days), max(days)
-        window_start = day_bounds(first - dt.timedelta(days=self.lookback_days))[0]
-        window_end = day_bounds(last)[1]
+        window_start, window_end = self.comment_window(days)
         out: dict[dt.date, list[LandedPage]] = {d: [] for d in days}
         for brand_id, handle in self.accounts.items():
             listing = self._submitted_since(handle, window_start)
@@ -279,9 +271,8 @@ class RedditConnector:
             for d in days:
                 ctx = {"brand_id": brand_id}
                 out[d].extend(LandedPage.of(r, PLATFORM, "comments", d, "submitted", ctx) for r in listing)
-                lo = day_bounds(d - dt.timedelta(days=self.lookback_days))[0]
                 for name, created in posts:
-                    if lo <= created < day_bounds(d)[1]:
+                    if self.in_lookback(d, created):
                         out[d].extend(
                             LandedPage.of(r, PLATFORM, "comments", d, kind, {**ctx, "post_id": name})
                             for kind, r in threads[name]

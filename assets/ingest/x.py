@@ -24,7 +24,7 @@ from collections.abc import Iterator
 
 from assets.brand_config import BrandConfig
 
-from .brand_matching import BrandMatcher
+from .connector import Connector
 from .http_core import ApiError, HttpCore, Response, cursor_in_body
 from .landing import LandedPage
 from .pseudonyms import Pseudonymizer
@@ -85,7 +85,7 @@ def search_query(terms: list[str], own_handle: str | None) -> str:
     return query + " -is:retweet"
 
 
-class XConnector:
+class XConnector(Connector):
     platform = PLATFORM
 
     def __init__(
@@ -96,12 +96,7 @@ class XConnector:
         lookback_days: int = 7,
         credentials: dict[str, str] | None = None,  # the bearer token is already in http's session
     ):
-        self.http = http
-        self.config = config
-        self.pseudonymize = pseudonymize
-        self.lookback_days = lookback_days
-        self.accounts = config.accounts_on(PLATFORM)  # brand id -> username
-        self.matcher = BrandMatcher(config, PLATFORM)
+        super().__init__(http, config, pseudonymize, lookback_days, credentials)
         self._lookups: dict[str, Response] = {}
 
     # ---- fetching: API -> landed pages -------------------------------------------------------------
@@ -198,13 +193,11 @@ class XConnector:
         One listing and one conversation search per post serve every day of the range; each day's landing
         still gets every page it needs to be re-derived on its own.
         """
-        first, last = min(days), max(days)
-        posts_start = day_bounds(first - dt.timedelta(days=self.lookback_days))[0]
-        window_end = day_bounds(last)[1]
+        posts_start, window_end = self.comment_window(days)
         out: dict[dt.date, list[LandedPage]] = {d: [] for d in days}
         for handle in self.accounts.values():
             self._lookup(handle)  # the server's clock, before judging the search window
-        start_time, end_time = self._search_window(day_bounds(first)[0], window_end, days)
+        start_time, end_time = self._search_window(day_bounds(min(days))[0], window_end, days)
         for brand_id, handle in self.accounts.items():
             account = self._lookup(handle)
             user_id = account.json()["data"]["id"]
@@ -224,9 +217,8 @@ class XConnector:
                     )
                 )
                 out[d].extend(LandedPage.of(r, PLATFORM, "comments", d, "tweets", ctx) for r in listing)
-                lo = day_bounds(d - dt.timedelta(days=self.lookback_days))[0]
                 for t in posts:
-                    if lo <= parse_time(t["created_at"]) < day_bounds(d)[1]:
+                    if self.in_lookback(d, parse_time(t["created_at"])):
                         out[d].extend(
                             LandedPage.of(
                                 r,

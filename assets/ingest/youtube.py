@@ -19,7 +19,7 @@ from collections.abc import Iterator
 
 from assets.brand_config import BrandConfig
 
-from .brand_matching import BrandMatcher
+from .connector import Connector, page_items
 from .http_core import ApiError, HttpCore, Response, cursor_in_body, stop_before
 from .landing import LandedPage
 from .pseudonyms import Pseudonymizer
@@ -57,7 +57,7 @@ def _chunks(items: list[str], size: int) -> Iterator[list[str]]:
         yield items[i : i + size]
 
 
-class YouTubeConnector:
+class YouTubeConnector(Connector):
     platform = PLATFORM
 
     def __init__(
@@ -68,12 +68,7 @@ class YouTubeConnector:
         lookback_days: int = 7,
         credentials: dict[str, str] | None = None,  # the key is already in http's default params
     ):
-        self.http = http
-        self.config = config
-        self.pseudonymize = pseudonymize
-        self.lookback_days = lookback_days
-        self.accounts = config.accounts_on(PLATFORM)  # brand id -> channel handle (without '@')
-        self.matcher = BrandMatcher(config, PLATFORM)
+        super().__init__(http, config, pseudonymize, lookback_days, credentials)
         self._lookups: dict[str, Response] = {}
 
     # ---- requests --------------------------------------------------------------------------------
@@ -191,9 +186,7 @@ class YouTubeConnector:
         more, comments.list?parentId= pages them all. One walk serves every day of the range; each day
         still lands every page it needs to be re-derived on its own.
         """
-        first, last = min(days), max(days)
-        window_start = day_bounds(first - dt.timedelta(days=self.lookback_days))[0]
-        window_end = day_bounds(last)[1]
+        window_start, window_end = self.comment_window(days)
         out: dict[dt.date, list[LandedPage]] = {d: self._channel_pages("comments", d) for d in days}
         for brand_id, handle in self.accounts.items():
             channel_id = self._channel_id(handle)
@@ -215,11 +208,10 @@ class YouTubeConnector:
                 more = [tid for r in threads for tid in threads_missing_replies(r.json())]
                 walked[vid] = (threads, {tid: self.replies(tid) for tid in more})
             for d in days:
-                lo, hi = day_bounds(d - dt.timedelta(days=self.lookback_days))[0], day_bounds(d)[1]
                 ctx = {"brand_id": brand_id, "channel_id": channel_id}
                 out[d] += [LandedPage.of(r, PLATFORM, "comments", d, "search", ctx) for r in listing]
                 for vid, (threads, replies) in walked.items():
-                    if not lo <= published[vid] < hi:
+                    if not self.in_lookback(d, published[vid]):
                         continue
                     vctx = {**ctx, "video_id": vid}
                     out[d] += [LandedPage.of(r, PLATFORM, "comments", d, "threads", vctx) for r in threads]
@@ -494,23 +486,9 @@ def _subscribers(stats: dict) -> int | None:
 
 
 def _page_items(pages: list[LandedPage], kinds, bad: list[dict]):
-    kinds = (kinds,) if isinstance(kinds, str) else kinds
-    for page in pages:
-        if page.kind not in kinds:
-            continue
-        try:
-            body = page.json()
-        except ValueError as exc:
-            bad.append(quarantined(page.body, page, exc))
-            continue
-        if not isinstance(body, dict) or not isinstance(body.get("items", []), list):
-            bad.append(quarantined(page.body, page, ValueError("page holds no list of items")))
-            continue
-        for item in body.get("items", []):
-            if not isinstance(item, dict):
-                bad.append(quarantined(item, page, ValueError("item is not an object")))
-                continue
-            yield page, item
+    return page_items(
+        pages, kinds, bad, lambda body: body.get("items", []) if isinstance(body, dict) else None
+    )
 
 
 def _raise_if_quota(exc: ApiError) -> None:
