@@ -17,7 +17,7 @@ from .connector import Connector
 from .http_core import HttpCore, Response, cursor_in_body, stop_before
 from .landing import LandedPage
 from .pseudonyms import Pseudonymizer
-from .records import day_bounds, observed_at, parse_time, quarantined, snapshot_counts_for
+from .records import day_bounds, parse_time, quarantined
 
 PLATFORM = "bluesky"
 PAGE_LIMIT = 100  # the maximum of getAuthorFeed and searchPosts
@@ -385,32 +385,17 @@ class BlueskyConnector(Connector):
                 bad.append(_bad(post, page, exc))
         return list(records.values()), bad
 
-    def parse_account_snapshots(self, pages: list[LandedPage], day: dt.date) -> tuple[list[dict], list[dict]]:
-        """One snapshot per account observed during the day or the day after (counts are only 'as of now')."""
-        records, bad = [], []
-        for page in pages:
-            if page.kind != "account":
-                continue
-            try:
-                if not snapshot_counts_for(day, page):
-                    continue
-                profile = page.json()
-                records.append(
-                    {
-                        "platform": PLATFORM,
-                        "account_id": profile["did"],
-                        "brand_id": page.context["brand_id"],
-                        "account_handle": profile.get("handle"),
-                        "snapshot_date": day,
-                        "observed_at": observed_at(page),
-                        "followers": profile.get("followersCount"),
-                        "following": profile.get("followsCount"),
-                        "posts_count": profile.get("postsCount"),
-                    }
-                )
-            except (KeyError, TypeError, ValueError) as exc:
-                bad.append(_bad(page.body, page, exc))
-        return records, bad
+    def snapshot_counts(self, page: LandedPage) -> list[dict]:
+        profile = page.json()
+        return [
+            {
+                "account_id": profile["did"],
+                "account_handle": profile.get("handle"),
+                "followers": profile.get("followersCount"),
+                "following": profile.get("followsCount"),
+                "posts_count": profile.get("postsCount"),
+            }
+        ]
 
 
 # ---- helpers ------------------------------------------------------------------------------------------

@@ -16,11 +16,12 @@ from .brand_matching import BrandMatcher
 from .http_core import HttpCore
 from .landing import LandedPage
 from .pseudonyms import Pseudonymizer
-from .records import day_bounds, quarantined
+from .records import day_bounds, observed_at, quarantined, snapshot_counts_for
 
 
 class Connector:
     platform: str
+    snapshot_page_kind = "account"  # the landed look-up pages that carry the follower counts
 
     def __init__(
         self,
@@ -42,6 +43,37 @@ class Connector:
         """The creation times of the posts whose threads a range of days needs: from the lookback of the
         first day to the end of the last, so one listing and one thread per post serve every day."""
         return day_bounds(min(days) - dt.timedelta(days=self.lookback_days))[0], day_bounds(max(days))[1]
+
+    def parse_account_snapshots(self, pages: list[LandedPage], day: dt.date) -> tuple[list[dict], list[dict]]:
+        """One snapshot per account observed during the day or the day after.
+
+        Platforms only tell today's counts, so a day long past gets no snapshot rather than a wrong one
+        (the landing zone keeps every observation ever made).
+        """
+        records, bad = [], []
+        for page in pages:
+            if page.kind != self.snapshot_page_kind:
+                continue
+            try:
+                if not snapshot_counts_for(day, page):
+                    continue
+                for counts in self.snapshot_counts(page):
+                    records.append(
+                        {
+                            "platform": self.platform,
+                            "brand_id": page.context["brand_id"],
+                            "snapshot_date": day,
+                            "observed_at": observed_at(page),
+                            **counts,
+                        }
+                    )
+            except (KeyError, TypeError, ValueError, AttributeError) as exc:
+                bad.append(quarantined(page.body, page, exc))
+        return records, bad
+
+    def snapshot_counts(self, page: LandedPage) -> list[dict]:
+        """account_id, account_handle, followers, following, posts_count of a landed look-up page."""
+        raise NotImplementedError
 
     def in_lookback(self, day: dt.date, created: dt.datetime) -> bool:
         """Whether a post created then is recent enough for its replies of `day` to be taken."""

@@ -39,7 +39,7 @@ from .connector import Connector
 from .http_core import HttpCore, Response, stop_before, url_in_body
 from .landing import LandedPage
 from .pseudonyms import Pseudonymizer
-from .records import day_bounds, observed_at, parse_time, quarantined, snapshot_counts_for, time_or_none
+from .records import day_bounds, parse_time, quarantined, time_or_none
 
 PLATFORM = "facebook"
 PAGE_LIMIT = 100  # the Graph API's maximum for these edges
@@ -369,32 +369,17 @@ class FacebookConnector(Connector):
                 bad.append(quarantined(post, page, exc))
         return list(records.values()), bad
 
-    def parse_account_snapshots(self, pages: list[LandedPage], day: dt.date) -> tuple[list[dict], list[dict]]:
-        """One snapshot per Page observed during the day or the day after (the API only tells today's)."""
-        records, bad = [], []
-        for page in pages:
-            if page.kind != "account":
-                continue
-            try:
-                if not snapshot_counts_for(day, page):
-                    continue
-                body = page.json()
-                records.append(
-                    {
-                        "platform": PLATFORM,
-                        "account_id": str(body["id"]),
-                        "brand_id": page.context["brand_id"],
-                        "account_handle": page.context["handle"],
-                        "snapshot_date": day,
-                        "observed_at": observed_at(page),
-                        "followers": body.get("followers_count"),
-                        "following": None,  # Pages follow no one in the Graph API's terms
-                        "posts_count": None,  # no post count on a Page node
-                    }
-                )
-            except (KeyError, TypeError, ValueError) as exc:
-                bad.append(quarantined(page.body, page, exc))
-        return records, bad
+    def snapshot_counts(self, page: LandedPage) -> list[dict]:
+        body = page.json()
+        return [
+            {
+                "account_id": str(body["id"]),
+                "account_handle": page.context["handle"],
+                "followers": body.get("followers_count"),
+                "following": None,  # Pages follow no one in the Graph API's terms
+                "posts_count": None,  # no post count on a Page node
+            }
+        ]
 
 
 def _items(pages: list[LandedPage], kind: str, bad: list[dict]):

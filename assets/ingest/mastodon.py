@@ -19,10 +19,8 @@ from .pseudonyms import Pseudonymizer
 from .records import (
     day_bounds,
     html_to_text,
-    observed_at,
     parse_time,
     quarantined,
-    snapshot_counts_for,
     time_or_none,
 )
 
@@ -307,36 +305,17 @@ class MastodonConnector(Connector):
                 bad.append(quarantined(status, page, exc))
         return list(records.values()), bad
 
-    def parse_account_snapshots(self, pages: list[LandedPage], day: dt.date) -> tuple[list[dict], list[dict]]:
-        """One snapshot per account, when it was observed during the day or the day after.
-
-        The API only tells today's counts, so a snapshot can't be made for a day long past: such days
-        have none rather than a wrong one (the landing zone keeps every observation ever made).
-        """
-        records, bad = [], []
-        for page in pages:
-            if page.kind != "account":
-                continue
-            try:
-                if not snapshot_counts_for(day, page):
-                    continue
-                acc = page.json()
-                records.append(
-                    {
-                        "platform": PLATFORM,
-                        "account_id": str(acc["id"]),
-                        "brand_id": page.context["brand_id"],
-                        "account_handle": acc.get("acct"),
-                        "snapshot_date": day,
-                        "observed_at": observed_at(page),
-                        "followers": acc.get("followers_count"),
-                        "following": acc.get("following_count"),
-                        "posts_count": acc.get("statuses_count"),
-                    }
-                )
-            except (KeyError, TypeError, ValueError) as exc:
-                bad.append(quarantined(page.body, page, exc))
-        return records, bad
+    def snapshot_counts(self, page: LandedPage) -> list[dict]:
+        acc = page.json()
+        return [
+            {
+                "account_id": str(acc["id"]),
+                "account_handle": acc.get("acct"),
+                "followers": acc.get("followers_count"),
+                "following": acc.get("following_count"),
+                "posts_count": acc.get("statuses_count"),
+            }
+        ]
 
 
 def _post_type(status: dict) -> str:

@@ -33,7 +33,7 @@ from .connector import Connector
 from .http_core import ApiError, HttpCore, Response, cursor_in_body, dig, stop_before
 from .landing import LandedPage
 from .pseudonyms import Pseudonymizer
-from .records import day_bounds, observed_at, quarantined, snapshot_counts_for
+from .records import day_bounds, quarantined
 
 PLATFORM = "reddit"
 PAGE_LIMIT = 100  # Reddit's maximum for listings and search
@@ -452,36 +452,19 @@ class RedditConnector(Connector):
                 bad.append(quarantined(data, page, exc))
         return list(records.values()), bad
 
-    def parse_account_snapshots(self, pages: list[LandedPage], day: dt.date) -> tuple[list[dict], list[dict]]:
-        """One snapshot per account observed during the day or the day after (counts are only "as of now").
-
-        A profile's followers are the subscribers of its user subreddit; Reddit tells neither how many
-        accounts it follows nor how many posts it has.
-        """
-        records, bad = [], []
-        for page in pages:
-            if page.kind != "account":
-                continue
-            try:
-                if not snapshot_counts_for(day, page):
-                    continue
-                data = page.json()["data"]
-                records.append(
-                    {
-                        "platform": PLATFORM,
-                        "account_id": f"t2_{data['id']}",
-                        "brand_id": page.context["brand_id"],
-                        "account_handle": data.get("name"),
-                        "snapshot_date": day,
-                        "observed_at": observed_at(page),
-                        "followers": dig(data, ("subreddit", "subscribers")),
-                        "following": None,
-                        "posts_count": None,
-                    }
-                )
-            except (KeyError, TypeError, ValueError) as exc:
-                bad.append(quarantined(page.body, page, exc))
-        return records, bad
+    def snapshot_counts(self, page: LandedPage) -> list[dict]:
+        """A profile's followers are the subscribers of its user subreddit; Reddit tells neither how many
+        accounts it follows nor how many posts it has."""
+        data = page.json()["data"]
+        return [
+            {
+                "account_id": f"t2_{data['id']}",
+                "account_handle": data.get("name"),
+                "followers": dig(data, ("subreddit", "subscribers")),
+                "following": None,
+                "posts_count": None,
+            }
+        ]
 
 
 def _stubs(resp: Response) -> list[dict]:

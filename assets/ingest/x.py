@@ -31,10 +31,8 @@ from .pseudonyms import Pseudonymizer
 from .records import (
     OutOfReach,
     day_bounds,
-    observed_at,
     parse_time,
     quarantined,
-    snapshot_counts_for,
     time_or_none,
 )
 
@@ -380,34 +378,18 @@ class XConnector(Connector):
                 bad.append(quarantined(tweet, page, exc))
         return list(records.values()), bad
 
-    def parse_account_snapshots(self, pages: list[LandedPage], day: dt.date) -> tuple[list[dict], list[dict]]:
-        """One snapshot per account when observed during the day or the day after (X only tells today's
-        counts, so older days get none rather than a wrong one)."""
-        records, bad = [], []
-        for page in pages:
-            if page.kind != "account":
-                continue
-            try:
-                if not snapshot_counts_for(day, page):
-                    continue
-                user = page.json()["data"]
-                metrics = user.get("public_metrics") or {}
-                records.append(
-                    {
-                        "platform": PLATFORM,
-                        "account_id": str(user["id"]),
-                        "brand_id": page.context["brand_id"],
-                        "account_handle": user.get("username"),
-                        "snapshot_date": day,
-                        "observed_at": observed_at(page),
-                        "followers": metrics.get("followers_count"),
-                        "following": metrics.get("following_count"),
-                        "posts_count": metrics.get("tweet_count"),
-                    }
-                )
-            except (KeyError, TypeError, ValueError) as exc:
-                bad.append(quarantined(page.body, page, exc))
-        return records, bad
+    def snapshot_counts(self, page: LandedPage) -> list[dict]:
+        user = page.json()["data"]
+        metrics = user.get("public_metrics") or {}
+        return [
+            {
+                "account_id": str(user["id"]),
+                "account_handle": user.get("username"),
+                "followers": metrics.get("followers_count"),
+                "following": metrics.get("following_count"),
+                "posts_count": metrics.get("tweet_count"),
+            }
+        ]
 
 
 def _created(tweet: dict) -> dt.datetime:

@@ -23,7 +23,7 @@ from .connector import Connector, page_items
 from .http_core import ApiError, HttpCore, Response, cursor_in_body, stop_before
 from .landing import LandedPage
 from .pseudonyms import Pseudonymizer
-from .records import day_bounds, html_to_text, observed_at, parse_time, quarantined, snapshot_counts_for
+from .records import day_bounds, html_to_text, parse_time, quarantined
 
 PLATFORM = "youtube"
 SEARCH_LIMIT = 50  # search.list's maximum maxResults
@@ -408,33 +408,22 @@ class YouTubeConnector(Connector):
                 bad.append(quarantined(video, page, exc))
         return list(records.values()), bad
 
-    def parse_account_snapshots(self, pages: list[LandedPage], day: dt.date) -> tuple[list[dict], list[dict]]:
-        """One snapshot per channel observed during the day or the day after (counts are only 'now')."""
-        records, bad = [], []
-        for page in pages:
-            if page.kind != "channel":
-                continue
-            try:
-                if not snapshot_counts_for(day, page):
-                    continue
-                for channel in _items(page.json()):
-                    stats = channel.get("statistics") or {}
-                    records.append(
-                        {
-                            "platform": PLATFORM,
-                            "account_id": channel["id"],
-                            "brand_id": page.context["brand_id"],
-                            "account_handle": page.context["handle"],
-                            "snapshot_date": day,
-                            "observed_at": observed_at(page),
-                            "followers": _subscribers(stats),
-                            "following": None,  # YouTube does not say whom a channel subscribes to
-                            "posts_count": _count(stats.get("videoCount")),
-                        }
-                    )
-            except (KeyError, TypeError, ValueError, AttributeError) as exc:
-                bad.append(quarantined(page.body, page, exc))
-        return records, bad
+    snapshot_page_kind = "channel"
+
+    def snapshot_counts(self, page: LandedPage) -> list[dict]:
+        out = []
+        for channel in _items(page.json()):
+            stats = channel.get("statistics") or {}
+            out.append(
+                {
+                    "account_id": channel["id"],
+                    "account_handle": page.context["handle"],
+                    "followers": _subscribers(stats),
+                    "following": None,  # YouTube does not say whom a channel subscribes to
+                    "posts_count": _count(stats.get("videoCount")),
+                }
+            )
+        return out
 
 
 def threads_missing_replies(body: dict) -> list[str]:
