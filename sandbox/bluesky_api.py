@@ -12,24 +12,20 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import hashlib
-import itertools
 import json
 import re
-import threading
-import time
 import uuid
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from urllib.parse import parse_qs, urlsplit
 
-from .faults import FaultConfig
 from .ground_truth import ground_truth
 from .ids import iso_ms, snowflake, unix_ms
-from .limits import Quota, RateLimit, RateLimiter
+from .limits import Quota
 from .mastodon_api import Response
 from .people import Account
+from .platform_api import PlatformApi
 from .status import Status
 from .texts import Mention, Tag
-from .world import World
 
 _TID_ALPHABET = "234567abcdefghijklmnopqrstuvwxyz"
 _POST = "app.bsky.feed.post"
@@ -65,25 +61,9 @@ def status_id_of(rkey: str) -> int | None:
     return snowflake(ms, (high << 10) | clock) if high < 64 else None
 
 
-class BlueskyApi:
-    def __init__(
-        self,
-        world: World,
-        base_url: str,
-        access_token: str | None = None,
-        rate_limit: RateLimit | None = None,
-        faults: FaultConfig | None = None,
-        clock: Callable[[], float] = time.time,
-    ):
-        self.world, self.base = world, base_url.rstrip("/")
-        self.access_token = access_token
-        self.rule = rate_limit or RateLimit()
-        self.limiter = RateLimiter(self.rule, clock)
-        self.faults = faults or FaultConfig()
-        self._started = (time.monotonic(), world.now.timestamp())
-        self._requests = itertools.count(1)
-        self._count_lock = threading.Lock()
-        accounts = (*world.brand_accounts.values(), *world.members)
+class BlueskyApi(PlatformApi):
+    def _setup(self) -> None:
+        accounts = (*self.world.brand_accounts.values(), *self.world.members)
         self._by_did = {self.did(a): a for a in accounts}
         self._by_handle = {self.handle_of(a): a for a in accounts}
         self._routes = {
@@ -93,10 +73,6 @@ class BlueskyApi:
             "app.bsky.feed.getPostThread": self._post_thread,
             "app.bsky.feed.searchPosts": self._search_posts,
         }
-
-    def server_time(self) -> float:
-        """The platform's clock (its Date header): the world's `now`, moving on from when serving began."""
-        return self._started[1] + time.monotonic() - self._started[0]
 
     # -- identities ----------------------------------------------------------------------------------------
 
@@ -139,8 +115,7 @@ class BlueskyApi:
         query = parse_qs(parts.query, keep_blank_values=True)
         if parts.path.startswith("/_sandbox/"):
             return self._sandbox(method, parts.path, {k: v[-1] for k, v in query.items()})
-        with self._count_lock:
-            number = next(self._requests)
+        number = self.next_request_number()
         quota = self.limiter.hit()
         fault = self.faults.fault_for(number)
         if fault in ("500", "502", "503"):

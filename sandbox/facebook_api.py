@@ -17,23 +17,19 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import hashlib
-import itertools
 import json
 import math
 import re
-import threading
-import time
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from urllib.parse import parse_qs, urlencode, urlsplit
 
-from .faults import FaultConfig
 from .ids import from_ms, snowflake
-from .limits import Quota, RateLimit, RateLimiter
+from .limits import Quota
 from .mastodon_api import MastodonApi, Response
 from .people import Account
+from .platform_api import PlatformApi
 from .status import Status
 from .texts import Mention
-from .world import World
 
 DEFAULT_LIMIT, MAX_LIMIT = 25, 100
 _VERSION = re.compile(r"^/v\d+\.\d+(?=/)")
@@ -72,30 +68,11 @@ def _uncursor(value: str) -> int:
         raise GraphError(400, "Invalid cursor", 100) from None
 
 
-class FacebookApi:
-    def __init__(
-        self,
-        world: World,
-        base_url: str,
-        access_token: str | None = None,
-        rate_limit: RateLimit | None = None,
-        faults: FaultConfig | None = None,
-        clock: Callable[[], float] = time.time,
-    ):
-        self.world, self.base = world, base_url.rstrip("/")
-        self.access_token = access_token
-        self.limiter = RateLimiter(rate_limit or RateLimit(), clock)
-        self.faults = faults or FaultConfig()
-        self._started = (time.monotonic(), world.now.timestamp())
-        self._requests = itertools.count(1)
-        self._count_lock = threading.Lock()
+class FacebookApi(PlatformApi):
+    def _setup(self) -> None:
         # The ground truth and world facts outside the API are the same for every platform.
-        self._outside = MastodonApi(world, base_url)
-        self._pages = {str(a.id): a for a in world.brand_accounts.values()}
-
-    def server_time(self) -> float:
-        """The world's clock (the Date header), moving on from when serving began."""
-        return self._started[1] + time.monotonic() - self._started[0]
+        self._outside = MastodonApi(self.world, self.base)
+        self._pages = {str(a.id): a for a in self.world.brand_accounts.values()}
 
     # -- entry point --------------------------------------------------------------------------------------
 
@@ -105,8 +82,7 @@ class FacebookApi:
         query = {k: v[-1] for k, v in parse_qs(parts.query, keep_blank_values=True).items()}
         if path.startswith("/_sandbox/"):
             return self._outside.handle(method, target, headers)
-        with self._count_lock:
-            number = next(self._requests)
+        number = self.next_request_number()
         quota = self.limiter.hit()
         fault = self.faults.fault_for(number)
         if fault in ("500", "502", "503"):

@@ -8,22 +8,18 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import itertools
 import json
 import re
-import threading
-import time
 import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from urllib.parse import parse_qs, quote, unquote, urlencode, urlsplit
 
-from .faults import FaultConfig
 from .ground_truth import ground_truth
-from .limits import Quota, RateLimit, RateLimiter
+from .limits import Quota
 from .mastodon_json import account_json, instance_v1, instance_v2, status_json, tag_json
+from .platform_api import PlatformApi
 from .status import Status
-from .world import World
 
 DEFAULT_LIMIT, MAX_LIMIT = 20, 40
 _FALSE = {"0", "f", "false", "off", "no"}  # Rails' false values; anything else present is true
@@ -72,23 +68,8 @@ class Request:
         return value is not None and value != "" and value.lower() not in _FALSE
 
 
-class MastodonApi:
-    def __init__(
-        self,
-        world: World,
-        base_url: str,
-        access_token: str | None = None,
-        rate_limit: RateLimit | None = None,
-        faults: FaultConfig | None = None,
-        clock: Callable[[], float] = time.time,
-    ):
-        self.world, self.base = world, base_url.rstrip("/")
-        self.access_token = access_token
-        self.limiter = RateLimiter(rate_limit or RateLimit(), clock)
-        self.faults = faults or FaultConfig()
-        self._started = (time.monotonic(), world.now.timestamp())
-        self._requests = itertools.count(1)
-        self._count_lock = threading.Lock()
+class MastodonApi(PlatformApi):
+    def _setup(self) -> None:
         self._routes: list[tuple[re.Pattern[str], Callable[..., tuple[object, list[tuple[str, str]]]]]] = [
             (re.compile(r"/api/v1/instance/?"), self._instance_v1),
             (re.compile(r"/api/v2/instance/?"), self._instance_v2),
@@ -101,11 +82,6 @@ class MastodonApi:
             (re.compile(r"/api/v2/search"), self._search),
         ]
 
-    def server_time(self) -> float:
-        """The platform's clock (its Date header): the world's `now`, moving on from when serving began.
-        Rate-limit windows stay on the wall clock, since clients sleep on them."""
-        return self._started[1] + time.monotonic() - self._started[0]
-
     # -- entry point --------------------------------------------------------------------------------------
 
     def handle(self, method: str, target: str, headers: Mapping[str, str]) -> Response:
@@ -114,8 +90,7 @@ class MastodonApi:
         query = {k: v[-1] for k, v in parse_qs(parts.query, keep_blank_values=True).items()}
         if path.startswith("/_sandbox/"):
             return self._sandbox(method, path, query)
-        with self._count_lock:
-            number = next(self._requests)
+        number = self.next_request_number()
         quota = self.limiter.hit()
         fault = self.faults.fault_for(number)
         if fault in ("500", "502", "503"):

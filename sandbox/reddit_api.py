@@ -21,20 +21,18 @@ import itertools
 import json
 import math
 import re
-import threading
-import time
 from collections.abc import Callable, Mapping
 from urllib.parse import parse_qs, unquote, urlsplit
 
-from .faults import FaultConfig
 from .ground_truth import ground_truth
 from .ids import day_start_ms, snowflake
-from .limits import Quota, RateLimit, RateLimiter
+from .limits import Quota, RateLimit
 from .mastodon_api import _BAD_GATEWAY, Response
 from .people import Account
+from .platform_api import PlatformApi
 from .status import Status
 from .texts import Mention, Tag
-from .world import WORD, World
+from .world import WORD
 
 BASE_MS = day_start_ms(dt.date(2005, 6, 1))
 SEQ = 256  # statuses sharing a millisecond: far fewer than this
@@ -106,23 +104,10 @@ def listing(children: list[dict], after: str | None = None, dist: int | None = N
     }
 
 
-class RedditApi:
-    def __init__(
-        self,
-        world: World,
-        base_url: str,
-        access_token: str | None = None,
-        rate_limit: RateLimit | None = None,
-        faults: FaultConfig | None = None,
-        clock: Callable[[], float] = time.time,
-    ):
-        self.world, self.base = world, base_url.rstrip("/")
-        self.access_token = access_token
-        self.limiter = RateLimiter(rate_limit or RateLimit(limit=1000, period_seconds=600), clock)
-        self.faults = faults or FaultConfig()
-        self._started = (time.monotonic(), world.now.timestamp())
-        self._requests = itertools.count(1)
-        self._count_lock = threading.Lock()
+class RedditApi(PlatformApi):
+    default_rate_limit = RateLimit(limit=1000, period_seconds=600)
+
+    def _setup(self) -> None:
         self._routes: list[tuple[re.Pattern[str], Callable[..., object]]] = [
             (re.compile(r"/user/([\w-]+)/about"), self._about),
             (re.compile(r"/user/([\w-]+)/submitted"), self._submitted),
@@ -130,10 +115,6 @@ class RedditApi:
             (re.compile(r"/api/morechildren"), self._morechildren),
             (re.compile(r"/search"), self._search),
         ]
-
-    def server_time(self) -> float:
-        """The platform's clock (its Date header): the world's `now`, moving on from when serving began."""
-        return self._started[1] + time.monotonic() - self._started[0]
 
     # -- entry point --------------------------------------------------------------------------------------
 
@@ -143,8 +124,7 @@ class RedditApi:
         query = {k: v[-1] for k, v in parse_qs(parts.query, keep_blank_values=True).items()}
         if path.startswith("/_sandbox/"):
             return self._sandbox(method, path, query)
-        with self._count_lock:
-            number = next(self._requests)
+        number = self.next_request_number()
         quota = self.limiter.hit()
         fault = self.faults.fault_for(number)
         if fault in ("500", "502", "503"):

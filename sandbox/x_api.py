@@ -14,21 +14,18 @@ reply names a brand only when its text does (on the real API a reply to a brand 
 from __future__ import annotations
 
 import datetime as dt
-import itertools
 import json
 import re
-import threading
-import time
 import uuid
 from collections.abc import Callable, Mapping
 from urllib.parse import parse_qs, urlsplit
 
-from .faults import FaultConfig
 from .ground_truth import ground_truth
 from .ids import day_of_ms, from_ms, unix_ms
-from .limits import Quota, RateLimit, RateLimiter
+from .limits import Quota
 from .mastodon_api import Response
 from .people import Account
+from .platform_api import PlatformApi
 from .status import Status
 from .texts import Mention, Tag
 from .world import World
@@ -94,35 +91,16 @@ def problem(status: int, title: str) -> dict:
     return {"title": title, "detail": title, "type": "about:blank", "status": status}
 
 
-class XApi:
-    def __init__(
-        self,
-        world: World,
-        base_url: str,
-        access_token: str | None = None,
-        rate_limit: RateLimit | None = None,
-        faults: FaultConfig | None = None,
-        clock: Callable[[], float] = time.time,
-    ):
-        self.world, self.base = world, base_url.rstrip("/")
-        self.access_token = access_token
-        self.limiter = RateLimiter(rate_limit or RateLimit(), clock)
-        self._clock = clock
-        self.faults = faults or FaultConfig()
-        self._started = (time.monotonic(), world.now.timestamp())
-        self._requests = itertools.count(1)
-        self._count_lock = threading.Lock()
-        self._by_username = {a.username.lower(): a for a in (*world.brand_accounts.values(), *world.members)}
+class XApi(PlatformApi):
+    def _setup(self) -> None:
+        self._by_username = {
+            a.username.lower(): a for a in (*self.world.brand_accounts.values(), *self.world.members)
+        }
         self._routes: list[tuple[re.Pattern[str], Callable[..., dict]]] = [
             (re.compile(r"/2/users/by/username/(\w{1,15})"), self._user_by_username),
             (re.compile(r"/2/users/(\d+)/tweets"), self._user_tweets),
             (re.compile(r"/2/tweets/search/recent"), self._search_recent),
         ]
-
-    def server_time(self) -> float:
-        """The platform's clock (its Date header): the world's `now`, moving on from when serving began.
-        Rate-limit windows stay on the wall clock, since clients sleep on them."""
-        return self._started[1] + time.monotonic() - self._started[0]
 
     def _now(self) -> dt.datetime:
         return dt.datetime.fromtimestamp(self.server_time(), dt.UTC)
@@ -134,8 +112,7 @@ class XApi:
         query = {k: v[-1] for k, v in parse_qs(parts.query, keep_blank_values=True).items()}
         if parts.path.startswith("/_sandbox/"):
             return self._sandbox(method, parts.path, query)
-        with self._count_lock:
-            number = next(self._requests)
+        number = self.next_request_number()
         quota = self.limiter.hit()
         fault = self.faults.fault_for(number)
         if fault in ("500", "502", "503"):

@@ -19,22 +19,18 @@ import base64
 import datetime as dt
 import hashlib
 import html
-import itertools
 import json
 import re
-import threading
-import time
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from urllib.parse import parse_qs, urlsplit
 
-from .faults import FaultConfig
 from .ground_truth import ground_truth
 from .ids import from_ms, snowflake, unix_ms
-from .limits import RateLimit, RateLimiter
 from .mastodon_api import Response
 from .people import Account
+from .platform_api import PlatformApi
 from .status import Status
-from .world import WORD, DayIndex, World
+from .world import WORD, DayIndex
 
 SEARCH_DEFAULT, SEARCH_MAX = 5, 50
 LIST_DEFAULT, LIST_MAX = 20, 100
@@ -147,25 +143,13 @@ def _hash_pick(value: int, salt: str, one_in: int) -> bool:
     return int.from_bytes(hashlib.sha256(f"{salt}:{value}".encode()).digest()[:4], "big") % one_in == 0
 
 
-class YouTubeApi:
-    def __init__(
-        self,
-        world: World,
-        base_url: str,
-        access_token: str | None = None,
-        rate_limit: RateLimit | None = None,
-        faults: FaultConfig | None = None,
-        clock: Callable[[], float] = time.time,
-    ):
-        self.world, self.base = world, base_url.rstrip("/")
-        self.api_key = access_token  # YouTube's public data takes an API key, ?key=
-        self.limiter = RateLimiter(rate_limit or RateLimit(), clock)
-        self.faults = faults or FaultConfig()
-        self._started = (time.monotonic(), world.now.timestamp())
-        self._requests = itertools.count(1)
-        self._count_lock = threading.Lock()
+class YouTubeApi(PlatformApi):
+    def _setup(self) -> None:
+        self.api_key = self.access_token  # YouTube's public data takes an API key, ?key=
         self._video_counts: dict[str, int] = {}
-        self._channels = {channel_id(a): a for a in (*world.brand_accounts.values(), *world.members)}
+        self._channels = {
+            channel_id(a): a for a in (*self.world.brand_accounts.values(), *self.world.members)
+        }
         self._routes = {
             "/youtube/v3/channels": self._channels_list,
             "/youtube/v3/search": self._search,
@@ -174,10 +158,6 @@ class YouTubeApi:
             "/youtube/v3/comments": self._comments,
         }
 
-    def server_time(self) -> float:
-        """The platform's clock (its Date header): the world's `now`, moving on from when serving began."""
-        return self._started[1] + time.monotonic() - self._started[0]
-
     # -- entry point --------------------------------------------------------------------------------------
 
     def handle(self, method: str, target: str, headers: Mapping[str, str]) -> Response:
@@ -185,8 +165,7 @@ class YouTubeApi:
         query = {k: v[-1] for k, v in parse_qs(parts.query, keep_blank_values=True).items()}
         if parts.path.startswith("/_sandbox/"):
             return self._sandbox(method, parts.path, query)
-        with self._count_lock:
-            number = next(self._requests)
+        number = self.next_request_number()
         quota = self.limiter.hit()
         fault = self.faults.fault_for(number)
         if fault == "502":
