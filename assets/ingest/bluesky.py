@@ -11,12 +11,9 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 
-from assets.brand_config import BrandConfig
-
 from .connector import Connector
-from .http_core import HttpCore, Response, cursor_in_body, stop_before
+from .http_core import Response, cursor_in_body, stop_before
 from .landing import LandedPage
-from .pseudonyms import Pseudonymizer
 from .records import day_bounds, parse_time, quarantined
 
 PLATFORM = "bluesky"
@@ -50,15 +47,7 @@ class BlueskyConnector(Connector):
     thread_depth = THREAD_DEPTH
     session_host = ENTRYWAY
 
-    def __init__(
-        self,
-        http: HttpCore,
-        config: BrandConfig,
-        pseudonymize: Pseudonymizer,
-        lookback_days: int = 7,
-        credentials: dict[str, str] | None = None,
-    ):
-        super().__init__(http, config, pseudonymize, lookback_days, credentials)
+    def _setup(self) -> None:
         self._session_open = False
         self._profiles: dict[str, Response] = {}
 

@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterator
 from assets.brand_config import BrandConfig
 
 from .brand_matching import BrandMatcher
-from .http_core import HttpCore
+from .http_core import HttpCore, Response
 from .landing import LandedPage
 from .pseudonyms import Pseudonymizer
 from .records import day_bounds, observed_at, quarantined, snapshot_counts_for
@@ -38,6 +38,11 @@ class Connector:
         self.accounts = config.accounts_on(self.platform)  # brand id -> the brand's handle on this platform
         self.matcher = BrandMatcher(config, self.platform)
         self._credentials = dict(credentials or {})  # live mode only; never logged
+        self._lookups: dict[str, Response] = {}  # account look-ups, once per run
+        self._setup()
+
+    def _setup(self) -> None:
+        """A platform's own state (sessions, hooks, caches), set once the common state is there."""
 
     def comment_window(self, days: list[dt.date]) -> tuple[dt.datetime, dt.datetime]:
         """The creation times of the posts whose threads a range of days needs: from the lookback of the

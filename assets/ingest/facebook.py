@@ -33,12 +33,9 @@ from urllib.parse import parse_qs, parse_qsl, urlencode, urlsplit, urlunsplit
 
 import requests
 
-from assets.brand_config import BrandConfig
-
 from .connector import Connector
-from .http_core import HttpCore, Response, stop_before, url_in_body
+from .http_core import Response, stop_before, url_in_body
 from .landing import LandedPage
-from .pseudonyms import Pseudonymizer
 from .records import day_bounds, parse_time, quarantined, time_or_none
 
 PLATFORM = "facebook"
@@ -128,19 +125,10 @@ def follow_paging_next(base_url: str):
 class FacebookConnector(Connector):
     platform = PLATFORM
 
-    def __init__(
-        self,
-        http: HttpCore,
-        config: BrandConfig,
-        pseudonymize: Pseudonymizer,
-        lookback_days: int = 7,
-        credentials: dict[str, str] | None = None,  # the token is already in http's default parameters
-    ):
-        super().__init__(http, config, pseudonymize, lookback_days, credentials)
-        self._next = follow_paging_next(http.base_url)
-        if graph_response_hook not in http.session.hooks["response"]:
-            http.session.hooks["response"].append(graph_response_hook)
-        self._lookups: dict[str, Response] = {}
+    def _setup(self) -> None:
+        self._next = follow_paging_next(self.http.base_url)
+        if graph_response_hook not in self.http.session.hooks["response"]:
+            self.http.session.hooks["response"].append(graph_response_hook)
 
     # ---- fetching: API -> landed pages -------------------------------------------------------------
 

@@ -10,12 +10,9 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 
-from assets.brand_config import BrandConfig
-
 from .connector import Connector, page_items
-from .http_core import HttpCore, Response, next_from_link, stop_before
+from .http_core import Response, next_from_link, stop_before
 from .landing import LandedPage
-from .pseudonyms import Pseudonymizer
 from .records import (
     day_bounds,
     html_to_text,
@@ -42,17 +39,6 @@ def snowflake_floor(ts: dt.datetime) -> str:
 
 class MastodonConnector(Connector):
     platform = PLATFORM
-
-    def __init__(
-        self,
-        http: HttpCore,
-        config: BrandConfig,
-        pseudonymize: Pseudonymizer,
-        lookback_days: int = 7,
-        credentials: dict[str, str] | None = None,  # the token is already in http's session
-    ):
-        super().__init__(http, config, pseudonymize, lookback_days, credentials)
-        self._lookups: dict[str, Response] = {}
 
     # ---- fetching: API -> landed pages -------------------------------------------------------------
 

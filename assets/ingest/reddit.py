@@ -27,12 +27,9 @@ from collections import deque
 from collections.abc import Iterator
 from urllib.parse import urlsplit
 
-from assets.brand_config import BrandConfig
-
 from .connector import Connector
-from .http_core import ApiError, HttpCore, Response, cursor_in_body, dig, stop_before
+from .http_core import ApiError, Response, cursor_in_body, dig, stop_before
 from .landing import LandedPage
-from .pseudonyms import Pseudonymizer
 from .records import day_bounds, quarantined
 
 PLATFORM = "reddit"
@@ -142,15 +139,7 @@ def _url(data: dict) -> str | None:
 class RedditConnector(Connector):
     platform = PLATFORM
 
-    def __init__(
-        self,
-        http: HttpCore,
-        config: BrandConfig,
-        pseudonymize: Pseudonymizer,
-        lookback_days: int = 7,
-        credentials: dict[str, str] | None = None,
-    ):
-        super().__init__(http, config, pseudonymize, lookback_days, credentials)
+    def _setup(self) -> None:
         self.tracked = {h.lower(): b for b, h in self.accounts.items()}  # username -> brand id
         self._token_expires = 0.0
         # The tracked brand whose inbox we may read: only when signed in as its account.

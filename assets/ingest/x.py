@@ -22,12 +22,9 @@ import datetime as dt
 import email.utils
 from collections.abc import Iterator
 
-from assets.brand_config import BrandConfig
-
 from .connector import Connector
-from .http_core import ApiError, HttpCore, Response, cursor_in_body
+from .http_core import ApiError, Response, cursor_in_body
 from .landing import LandedPage
-from .pseudonyms import Pseudonymizer
 from .records import (
     OutOfReach,
     day_bounds,
@@ -85,17 +82,6 @@ def search_query(terms: list[str], own_handle: str | None) -> str:
 
 class XConnector(Connector):
     platform = PLATFORM
-
-    def __init__(
-        self,
-        http: HttpCore,
-        config: BrandConfig,
-        pseudonymize: Pseudonymizer,
-        lookback_days: int = 7,
-        credentials: dict[str, str] | None = None,  # the bearer token is already in http's session
-    ):
-        super().__init__(http, config, pseudonymize, lookback_days, credentials)
-        self._lookups: dict[str, Response] = {}
 
     # ---- fetching: API -> landed pages -------------------------------------------------------------
 

@@ -17,12 +17,9 @@ import datetime as dt
 import re
 from collections.abc import Iterator
 
-from assets.brand_config import BrandConfig
-
 from .connector import Connector, page_items
-from .http_core import ApiError, HttpCore, Response, cursor_in_body, stop_before
+from .http_core import ApiError, Response, cursor_in_body, stop_before
 from .landing import LandedPage
-from .pseudonyms import Pseudonymizer
 from .records import day_bounds, html_to_text, parse_time, quarantined
 
 PLATFORM = "youtube"
@@ -59,17 +56,6 @@ def _chunks(items: list[str], size: int) -> Iterator[list[str]]:
 
 class YouTubeConnector(Connector):
     platform = PLATFORM
-
-    def __init__(
-        self,
-        http: HttpCore,
-        config: BrandConfig,
-        pseudonymize: Pseudonymizer,
-        lookback_days: int = 7,
-        credentials: dict[str, str] | None = None,  # the key is already in http's default params
-    ):
-        super().__init__(http, config, pseudonymize, lookback_days, credentials)
-        self._lookups: dict[str, Response] = {}
 
     # ---- requests --------------------------------------------------------------------------------
 
