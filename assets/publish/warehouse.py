@@ -17,7 +17,7 @@ from pathlib import Path
 
 import duckdb
 
-MART_SCHEMAS = ("community", "audience", "competitors", "reputation", "campaigns")
+MART_SCHEMAS = ("community", "customer_care", "audience", "competitors", "reputation", "campaigns")
 KEEP_VERSIONS = 3
 
 

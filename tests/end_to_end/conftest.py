@@ -18,6 +18,9 @@ import pytest
 REPO = Path(__file__).resolve().parents[2]
 NOW = dt.datetime(2026, 11, 20, 6, 0, tzinfo=dt.UTC)
 FIRST, LAST = dt.date(2026, 11, 16), dt.date(2026, 11, 18)
+# The history run: four weeks before FIRST, for what needs a past (velora's bad-buzz day 2026-11-04 with
+# its trailing week; brewbean's autumn_blend_2026 campaign, 11-02..11-15, with its pre-period from 10-19).
+HISTORY_FIRST, HISTORY_LAST = dt.date(2026, 10, 19), dt.date(2026, 11, 15)
 
 
 @dataclass
@@ -102,3 +105,17 @@ def first_run(pipeline):
     result = pipeline.run(FIRST, LAST)
     assert result.success, [e.message for e in result.all_events if e.is_failure]
     return result
+
+
+@pytest.fixture(scope="session")
+def history_run(pipeline, first_run):
+    """The main job over the four weeks before FIRST (after first_run: tests needing it run last)."""
+    result = pipeline.run(HISTORY_FIRST, HISTORY_LAST)
+    assert result.success, [e.message for e in result.all_events if e.is_failure]
+    return result
+
+
+def pytest_collection_modifyitems(items):
+    # The history run republishes the warehouse with four more weeks: tests that read it run after all
+    # the others, which expect the warehouse of first_run alone.
+    items.sort(key=lambda item: "history_run" in getattr(item, "fixturenames", ()))
