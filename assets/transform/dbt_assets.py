@@ -32,7 +32,15 @@ def dbt_vars_for_range(start: dt.date, end_inclusive: dt.date) -> dict[str, str]
 
 
 def dbt_build_args(start: dt.date, end_inclusive: dt.date) -> list[str]:
-    return ["build", "--vars", json.dumps(dbt_vars_for_range(start, end_inclusive))]
+    # dbt unit tests check the SQL, not the data: they run in the test suite (tests/end_to_end), not in
+    # every production run, where each would cost a round of fixture tables.
+    return [
+        "build",
+        "--vars",
+        json.dumps(dbt_vars_for_range(start, end_inclusive)),
+        "--exclude-resource-type",
+        "unit_test",
+    ]
 
 
 class SocialDbtTranslator(DagsterDbtTranslator):
