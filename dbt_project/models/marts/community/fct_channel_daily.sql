@@ -3,7 +3,8 @@
 
 -- How each brand's own channel did per UTC day: one row per brand account and day of the range, also
 -- on days without posts. Post metrics are lifetime counts (as last ingested) of the posts published
--- that day. A metric the platform does not report is NULL, never 0 (var platform_metrics).
+-- that day. A metric the platform does not report is NULL, never 0 (var platform_metrics). Posting
+-- cadence counts the brand's posts over the 7 days ending that day, read from raw for every range.
 
 with
 
@@ -40,6 +41,42 @@ posts as (
         and {{ in_partition_range('partition_date') }}
         and {{ in_partition_range('created_date') }}
     group by brand_id, platform, created_date
+
+),
+
+recent_posts as (
+
+    -- posting cadence: the day and the 6 before it, read from raw (not from this table)
+    select
+        brand_id,
+        platform,
+        created_date as date,
+        count(*) as posts
+    from {{ ref('int_posts_unioned') }}
+    where
+        is_top_level
+        and {{ in_partition_range('partition_date', lookback_days=6) }}
+        and {{ in_partition_range('created_date', lookback_days=6) }}
+    group by brand_id, platform, created_date
+
+),
+
+cadence as (
+
+    select
+        accounts.brand_id,
+        accounts.platform,
+        days.date,
+        sum(recent_posts.posts) as posts_7d
+    from accounts
+    cross join days
+    inner join recent_posts
+        on
+            accounts.brand_id = recent_posts.brand_id
+            and accounts.platform = recent_posts.platform
+            and recent_posts.date <= days.date
+            and recent_posts.date > cast({{ dbt.dateadd('day', -7, 'days.date') }} as date)
+    group by accounts.brand_id, accounts.platform, days.date
 
 ),
 
@@ -116,7 +153,8 @@ joined as (
         end as views,
         comments_received.comments_received,
         brand_replies.brand_replies,
-        snapshots.followers
+        snapshots.followers,
+        cadence.posts_7d
     from accounts
     cross join days
     left join posts
@@ -134,6 +172,11 @@ joined as (
             accounts.platform = brand_replies.platform
             and accounts.account_id = brand_replies.account_id
             and days.date = brand_replies.date
+    left join cadence
+        on
+            accounts.brand_id = cadence.brand_id
+            and accounts.platform = cadence.platform
+            and days.date = cadence.date
     left join snapshots
         on
             accounts.platform = snapshots.platform
@@ -169,5 +212,7 @@ select
     cast(coalesce(comments_received, 0) as {{ dbt.type_bigint() }}) as comments_received,
     cast(coalesce(brand_replies, 0) as {{ dbt.type_bigint() }}) as brand_replies,
     cast(followers as {{ dbt.type_bigint() }}) as followers,
-    {{ pct('engagements', 'followers') }} as engagement_rate_pct
+    {{ pct('engagements', 'followers') }} as engagement_rate_pct,
+    {{ pct('engagements', 'views') }} as engagement_rate_by_views_pct,
+    cast(coalesce(posts_7d, 0) as {{ dbt.type_bigint() }}) as posts_7d
 from measured
