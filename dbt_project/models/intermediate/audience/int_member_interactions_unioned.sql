@@ -1,0 +1,45 @@
+-- Every interaction of a member of the public with a tracked brand, one row per platform, interaction
+-- and brand: a comment in a thread under the brand's post (brand accounts' own comments left out), or
+-- a status naming the brand (a status naming two brands is one interaction with each). member_id is
+-- the raw author_id: a keyed hash (pseudonym) for every member of the public, never a handle.
+
+with
+
+comments as (
+
+    select
+        platform,
+        brand_id,
+        author_id as member_id,
+        'comment' as interaction_type,
+        comment_id as interaction_id,
+        cast(null as {{ dbt.type_bigint() }}) as author_followers,
+        coalesce(like_count, 0) + coalesce(reply_count, 0) as engagements,
+        created_at,
+        created_date,
+        partition_date
+    from {{ ref('int_comments_unioned') }}
+    where not is_from_tracked_account
+
+),
+
+mentions as (
+
+    select
+        platform,
+        brand_id,
+        author_id as member_id,
+        'mention' as interaction_type,
+        mention_id as interaction_id,
+        author_followers,
+        coalesce(like_count, 0) + coalesce(share_count, 0) + coalesce(reply_count, 0) as engagements,
+        created_at,
+        created_date,
+        partition_date
+    from {{ ref('int_mentions_unioned') }}
+
+)
+
+select * from comments
+union all
+select * from mentions
