@@ -15,7 +15,8 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from .lake import Lake
-from .schemas import ENTITY_KEYS, ENTITY_SCHEMAS, ENTITY_TIME, QUARANTINE
+from .schemas import ENTITY_KEYS, ENTITY_SCHEMAS, ENTITY_TIME, QUARANTINE, SCORED_ENTITIES
+from .sentiment import enrich as enrich_sentiment
 
 MAX_TEXT_CHARS = 100_000  # far above any platform's limit: longer means a broken record
 ROW_GROUP_SIZE = 128_000
@@ -114,6 +115,9 @@ def write_partition(
         duplicates += key in good
         good[key] = rec
     rows = [{**{c: r.get(c) for c in schema.names}, "ingested_at": now} for r in good.values()]
+    if entity in SCORED_ENTITIES:
+        # Every connector's records, fetched or re-derived from the landing zone, pass here: scored once.
+        enrich_sentiment(rows)
     try:
         table = pa.Table.from_pylist(rows, schema=schema)
     except (pa.ArrowInvalid, pa.ArrowTypeError) as exc:

@@ -11,6 +11,15 @@ import pyarrow as pa
 
 TS = pa.timestamp("us", tz="UTC")
 
+# Set by the raw writer (assets/ingest/sentiment.py), never by a connector: NULL when there is no text.
+SENTIMENT_COLUMNS = [
+    ("sentiment", pa.string()),  # positive | neutral | negative
+    ("sentiment_score", pa.float64()),  # VADER compound score in [-1, 1]
+    ("sentiment_lang", pa.string()),  # en | fr: the lexicon that scored the text
+]
+# The entities whose texts are scored.
+SCORED_ENTITIES = ("comments", "mentions")
+
 POSTS = pa.schema(
     [
         ("platform", pa.string()),
@@ -47,6 +56,7 @@ COMMENTS = pa.schema(
         ("lang", pa.string()),
         ("like_count", pa.int64()),
         ("reply_count", pa.int64()),
+        *SENTIMENT_COLUMNS,
         ("ingested_at", TS),
     ]
 )
@@ -69,6 +79,7 @@ MENTIONS = pa.schema(
         ("like_count", pa.int64()),
         ("share_count", pa.int64()),
         ("reply_count", pa.int64()),
+        *SENTIMENT_COLUMNS,
         ("ingested_at", TS),
     ]
 )

@@ -100,6 +100,7 @@
             cast({{ to_utc_timestamp('created_at') }} as date) as created_date,
             cast(text as {{ dbt.type_string() }}) as comment_text,
             cast(lang as {{ dbt.type_string() }}) as lang,
+            {{ stage_sentiment_columns() }}
             cast(like_count as {{ dbt.type_bigint() }}) as like_count,
             cast(reply_count as {{ dbt.type_bigint() }}) as reply_count,
             {{ to_utc_timestamp('ingested_at') }} as ingested_at,
@@ -133,6 +134,9 @@
         created_date,
         comment_text,
         lang,
+        sentiment,
+        sentiment_score,
+        sentiment_lang,
         like_count,
         reply_count,
         ingested_at,
@@ -165,6 +169,7 @@
             cast({{ to_utc_timestamp('created_at') }} as date) as created_date,
             cast(text as {{ dbt.type_string() }}) as mention_text,
             cast(lang as {{ dbt.type_string() }}) as lang,
+            {{ stage_sentiment_columns() }}
             cast(url as {{ dbt.type_string() }}) as mention_url,
             hashtags,
             cast(like_count as {{ dbt.type_bigint() }}) as like_count,
@@ -200,6 +205,9 @@
         created_date,
         mention_text,
         lang,
+        sentiment,
+        sentiment_score,
+        sentiment_lang,
         mention_url,
         hashtags,
         like_count,
@@ -264,4 +272,11 @@
         partition_date
     from ranked
     where version_rank = 1
+{%- endmacro %}
+
+{#- Set once when raw rows are written (assets/ingest/sentiment.py): label, VADER compound score, lexicon. -#}
+{% macro stage_sentiment_columns() -%}
+    cast(sentiment as {{ dbt.type_string() }}) as sentiment,
+            cast(sentiment_score as {{ type_double() }}) as sentiment_score,
+            cast(sentiment_lang as {{ dbt.type_string() }}) as sentiment_lang,
 {%- endmacro %}
