@@ -19,6 +19,7 @@ DATASETS = {
     "mart_channel_daily": f"select * from community.fct_channel_daily {_IN_RANGE}",
     "mart_followers_daily": f"select * from audience.fct_followers_daily {_IN_RANGE}",
     "mart_share_of_voice_daily": f"select * from competitors.fct_share_of_voice_daily {_IN_RANGE}",
+    "mart_customer_care_daily": f"select * from customer_care.fct_customer_care_daily {_IN_RANGE}",
     # Shares of a group's members must make 100 on every day the group was mentioned at all.
     "mart_share_of_voice_totals": f"""
         select group_id, platform, date, sum(share_of_voice_pct) as share_of_voice_total
@@ -47,6 +48,7 @@ DATASETS = {
 MART_SUITES = {
     ("community", "fct_channel_daily"): ("mart_channel_daily",),
     ("audience", "fct_followers_daily"): ("mart_followers_daily",),
+    ("customer_care", "fct_customer_care_daily"): ("mart_customer_care_daily",),
     ("competitors", "fct_share_of_voice_daily"): (
         "mart_share_of_voice_daily",
         "mart_share_of_voice_totals",

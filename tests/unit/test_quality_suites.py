@@ -107,3 +107,70 @@ def test_raw_suite_catches_a_timestamp_outside_the_range():
     assert not res.success
     assert {f["expectation"] for f in res.failures} == {"expect_column_values_to_be_between"}
     assert len(res.failures) == 2  # the date out of range and the negative follower count
+
+
+def care_warehouse(path: Path, rows: list[dict]) -> Path:
+    """A warehouse with customer_care.fct_customer_care_daily holding the rows (other columns NULL)."""
+    con = duckdb.connect(str(path))
+    con.execute("create schema customer_care")
+    con.execute(
+        "create table customer_care.fct_customer_care_daily (brand_id varchar, platform varchar, date date,"
+        " member_comments bigint, answered bigint, response_rate_pct double, mean_response_minutes double,"
+        " median_response_minutes double, mean_response_minutes_in_hours double,"
+        " median_response_minutes_in_hours double, mean_response_minutes_out_of_hours double,"
+        " median_response_minutes_out_of_hours double, mean_response_business_minutes double,"
+        " median_response_business_minutes double, sla_hours double, sla_breaches bigint,"
+        " unanswered_beyond_sla bigint, open_backlog bigint)"
+    )
+    for row in rows:
+        cols = ", ".join(row)
+        con.execute(
+            f"insert into customer_care.fct_customer_care_daily ({cols}) values ({', '.join('?' * len(row))})",
+            list(row.values()),
+        )
+    con.close()
+    return path
+
+
+CARE_OK = [
+    # a client with an SLA, and a competitor without one (NULL breaches) on a quiet day
+    dict(brand_id="a", platform="x", date=D, member_comments=10, answered=8, response_rate_pct=80.0,
+         mean_response_minutes=42.0, median_response_minutes=30.0, mean_response_business_minutes=20.0,
+         sla_hours=4.0, sla_breaches=3, unanswered_beyond_sla=1, open_backlog=5),
+    dict(brand_id="b", platform="x", date=D, member_comments=0, answered=0, open_backlog=0),
+]  # fmt: skip
+
+
+def test_the_customer_care_suite_is_registered_on_its_mart():
+    from assets.quality.mart_checks import MART_SUITES
+
+    assert MART_SUITES[("customer_care", "fct_customer_care_daily")] == ("mart_customer_care_daily",)
+
+
+def test_consistent_customer_care_passes(tmp_path):
+    check = run_mart_suites(
+        care_warehouse(tmp_path / "w.duckdb", CARE_OK), EXPECTATIONS, ("mart_customer_care_daily",), D, D
+    )
+    assert check.passed, [r.failures for r in check.results]
+    assert check.rows == {"mart_customer_care_daily": 2}
+
+
+@pytest.mark.parametrize(
+    "change, expectation",
+    [
+        ({"mean_response_minutes": -5.0}, "expect_column_values_to_be_between"),
+        ({"median_response_business_minutes": -1.0}, "expect_column_values_to_be_between"),
+        ({"response_rate_pct": 120.0}, "expect_column_values_to_be_between"),
+        ({"answered": 11}, "expect_column_pair_values_a_to_be_greater_than_b"),
+        ({"sla_breaches": 12, "unanswered_beyond_sla": 1}, "expect_column_pair_values_a_to_be_greater_than_b"),
+    ],
+    ids=["negative_response_time", "negative_business_time", "rate_above_100", "answered_above_comments",
+         "breaches_above_comments"],
+)  # fmt: skip
+def test_inconsistent_customer_care_fails(tmp_path, change, expectation):
+    rows = [dict(CARE_OK[0], **change), CARE_OK[1]]
+    check = run_mart_suites(
+        care_warehouse(tmp_path / "w.duckdb", rows), EXPECTATIONS, ("mart_customer_care_daily",), D, D
+    )
+    assert not check.passed
+    assert {f["expectation"] for f in check.results[0].failures} == {expectation}
