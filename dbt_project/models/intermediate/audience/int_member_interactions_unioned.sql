@@ -1,7 +1,8 @@
 -- Every interaction of a member of the public with a tracked brand, one row per platform, interaction
 -- and brand: a comment in a thread under the brand's post (brand accounts' own comments left out), or
--- a status naming the brand (a status naming two brands is one interaction with each). member_id is
--- the raw author_id: a keyed hash (pseudonym) for every member of the public, never a handle.
+-- a status by anyone but a tracked account naming the brand (a status naming two brands is one
+-- interaction with each). member_id is the raw author_id: a keyed hash (pseudonym) for every member
+-- of the public, never a handle.
 
 with
 
@@ -23,20 +24,36 @@ comments as (
 
 ),
 
-mentions as (
+tracked_accounts as (
 
     select
         platform,
-        brand_id,
-        author_id as member_id,
+        account_id
+    from {{ ref('int_brand_accounts_resolved') }}
+
+),
+
+mentions as (
+
+    select
+        mentions.platform,
+        mentions.brand_id,
+        mentions.author_id as member_id,
         'mention' as interaction_type,
-        mention_id as interaction_id,
-        author_followers,
-        coalesce(like_count, 0) + coalesce(share_count, 0) + coalesce(reply_count, 0) as engagements,
-        created_at,
-        created_date,
-        partition_date
-    from {{ ref('int_mentions_unioned') }}
+        mentions.mention_id as interaction_id,
+        mentions.author_followers,
+        coalesce(mentions.like_count, 0) + coalesce(mentions.share_count, 0) + coalesce(mentions.reply_count, 0)
+            as engagements,
+        mentions.created_at,
+        mentions.created_date,
+        mentions.partition_date
+    from {{ ref('int_mentions_unioned') }} as mentions
+    -- a tracked brand account naming another brand is not a member of the public
+    left join tracked_accounts
+        on
+            mentions.platform = tracked_accounts.platform
+            and mentions.author_id = tracked_accounts.account_id
+    where tracked_accounts.account_id is null
 
 )
 
