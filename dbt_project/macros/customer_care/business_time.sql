@@ -154,3 +154,17 @@
 {% macro spark__median_of(expression) -%}
     percentile({{ expression }}, 0.5)
 {%- endmacro %}
+
+
+{#- Wall-clock minutes from one timestamp to another (a double, with fractions of a minute); dispatched. -#}
+{% macro minutes_between(start_timestamp, end_timestamp) -%}
+    {{ return(adapter.dispatch('minutes_between')(start_timestamp, end_timestamp)) }}
+{%- endmacro %}
+
+{% macro default__minutes_between(start_timestamp, end_timestamp) -%}
+    ((epoch({{ end_timestamp }}) - epoch({{ start_timestamp }})) / 60.0)
+{%- endmacro %}
+
+{% macro spark__minutes_between(start_timestamp, end_timestamp) -%}
+    ((unix_micros({{ end_timestamp }}) - unix_micros({{ start_timestamp }})) / 60000000.0)
+{%- endmacro %}

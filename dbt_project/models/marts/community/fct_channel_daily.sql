@@ -74,7 +74,7 @@ cadence as (
         on
             accounts.brand_id = recent_posts.brand_id
             and accounts.platform = recent_posts.platform
-            and recent_posts.date <= days.date
+            and days.date >= recent_posts.date
             and recent_posts.date > cast({{ dbt.dateadd('day', -7, 'days.date') }} as date)
     group by accounts.brand_id, accounts.platform, days.date
 

@@ -112,7 +112,7 @@ first_replies as (
             member_comments.platform = brand_replies.platform
             and member_comments.brand_id = brand_replies.brand_id
             and member_comments.comment_id = brand_replies.parent_id
-            and brand_replies.created_at >= member_comments.created_at
+            and member_comments.created_at <= brand_replies.created_at
     group by member_comments.platform, member_comments.comment_id
 
 ),
@@ -145,13 +145,16 @@ measured as (
     select
         *,
         first_reply_at is not null as is_answered,
-        {{ is_in_business_hours('created_at', 'timezone', 'business_days', 'business_start', 'business_end') }}
-            as arrived_in_business_hours,
-        {{ dbt.datediff('created_at', 'first_reply_at', 'millisecond') }} / 60000.0 as response_minutes,
-        {{ business_minutes_between('created_at', 'first_reply_at', 'timezone', 'business_days', 'business_start', 'business_end') }}
-            as response_business_minutes,
-        {{ business_minutes_between('created_at', 'cutoff_at', 'timezone', 'business_days', 'business_start', 'business_end') }}
-            as business_minutes_to_cutoff
+        {{ is_in_business_hours(
+            'created_at', 'timezone', 'business_days', 'business_start', 'business_end'
+        ) }} as arrived_in_business_hours,
+        {{ minutes_between('created_at', 'first_reply_at') }} as response_minutes,
+        {{ business_minutes_between(
+            'created_at', 'first_reply_at', 'timezone', 'business_days', 'business_start', 'business_end'
+        ) }} as response_business_minutes,
+        {{ business_minutes_between(
+            'created_at', 'cutoff_at', 'timezone', 'business_days', 'business_start', 'business_end'
+        ) }} as business_minutes_to_cutoff
     from joined
 
 )

@@ -116,7 +116,7 @@ backlog as (
         on
             brand_days.brand_id = all_responses.brand_id
             and brand_days.platform = all_responses.platform
-            and all_responses.date <= brand_days.date
+            and brand_days.date >= all_responses.date
             and all_responses.date > cast({{ dbt.dateadd('day', -lookback, 'brand_days.date') }} as date)
             and (
                 all_responses.first_reply_at is null
