@@ -16,6 +16,7 @@ comments as (
         comment_id as interaction_id,
         cast(null as {{ dbt.type_bigint() }}) as author_followers,
         coalesce(like_count, 0) + coalesce(reply_count, 0) as engagements,
+        sentiment,
         created_at,
         created_date,
         partition_date
@@ -44,6 +45,7 @@ mentions as (
         mentions.author_followers,
         coalesce(mentions.like_count, 0) + coalesce(mentions.share_count, 0) + coalesce(mentions.reply_count, 0)
             as engagements,
+        mentions.sentiment,
         mentions.created_at,
         mentions.created_date,
         mentions.partition_date

@@ -141,7 +141,7 @@ mentions as (
         mentions.brand_id,
         timezones.timezone,
         {{ local_date('mentions.created_at', 'timezones.timezone') }} as local_date,
-        cast(null as {{ dbt.type_string() }}) as sentiment
+        mentions.sentiment
     from {{ ref('int_mentions_unioned') }} as mentions
     cross join timezones
     inner join observed_days
