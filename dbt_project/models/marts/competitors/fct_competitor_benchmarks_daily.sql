@@ -127,7 +127,8 @@ measured as (
 
 ),
 
--- the group's sum and count of known values per metric, platform and day
+-- the group's sum and count of known values per metric, platform and day (ratios summed as decimals:
+-- exact, so the result does not depend on the order the rows are added in)
 grouped as (
 
     select
@@ -136,11 +137,11 @@ grouped as (
         count(posts) over (partition by group_id, platform, date) as group_count_posts,
         sum(engagements) over (partition by group_id, platform, date) as group_sum_eng,
         count(engagements) over (partition by group_id, platform, date) as group_count_eng,
-        sum(engagements_per_post) over (partition by group_id, platform, date) as group_sum_epp,
+        sum(cast(engagements_per_post as decimal(38, 12))) over (partition by group_id, platform, date) as group_sum_epp,
         count(engagements_per_post) over (partition by group_id, platform, date) as group_count_epp,
         sum(followers) over (partition by group_id, platform, date) as group_sum_fol,
         count(followers) over (partition by group_id, platform, date) as group_count_fol,
-        sum(follower_growth_pct) over (partition by group_id, platform, date) as group_sum_growth,
+        sum(cast(follower_growth_pct as decimal(38, 12))) over (partition by group_id, platform, date) as group_sum_growth,
         count(follower_growth_pct) over (partition by group_id, platform, date) as group_count_growth
     from measured
 
@@ -161,7 +162,7 @@ averaged as (
             nullif(group_count_eng - case when engagements is null then 0 else 1 end, 0)
             as {{ type_double() }}
         ) as competitor_avg_engagements,
-        cast(group_sum_epp - coalesce(engagements_per_post, 0) as {{ type_double() }})
+        cast(group_sum_epp - cast(coalesce(engagements_per_post, 0) as decimal(38, 12)) as {{ type_double() }})
         / cast(
             nullif(group_count_epp - case when engagements_per_post is null then 0 else 1 end, 0)
             as {{ type_double() }}
@@ -171,7 +172,7 @@ averaged as (
             nullif(group_count_fol - case when followers is null then 0 else 1 end, 0)
             as {{ type_double() }}
         ) as competitor_avg_followers,
-        cast(group_sum_growth - coalesce(follower_growth_pct, 0) as {{ type_double() }})
+        cast(group_sum_growth - cast(coalesce(follower_growth_pct, 0) as decimal(38, 12)) as {{ type_double() }})
         / cast(
             nullif(group_count_growth - case when follower_growth_pct is null then 0 else 1 end, 0)
             as {{ type_double() }}
