@@ -137,11 +137,13 @@ grouped as (
         count(posts) over (partition by group_id, platform, date) as group_count_posts,
         sum(engagements) over (partition by group_id, platform, date) as group_sum_eng,
         count(engagements) over (partition by group_id, platform, date) as group_count_eng,
-        sum(cast(engagements_per_post as decimal(38, 12))) over (partition by group_id, platform, date) as group_sum_epp,
+        sum(cast(engagements_per_post as decimal(38, 12))) over (partition by group_id, platform, date)
+            as group_sum_epp,
         count(engagements_per_post) over (partition by group_id, platform, date) as group_count_epp,
         sum(followers) over (partition by group_id, platform, date) as group_sum_fol,
         count(followers) over (partition by group_id, platform, date) as group_count_fol,
-        sum(cast(follower_growth_pct as decimal(38, 12))) over (partition by group_id, platform, date) as group_sum_growth,
+        sum(cast(follower_growth_pct as decimal(38, 12))) over (partition by group_id, platform, date)
+            as group_sum_growth,
         count(follower_growth_pct) over (partition by group_id, platform, date) as group_count_growth
     from measured
 
