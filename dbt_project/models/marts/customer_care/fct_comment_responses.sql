@@ -12,7 +12,8 @@
 -- The cut-off: what the pipeline knows stands as of the newest status it ingested for the platform
 -- (latest created_at of its posts and comments), not the wall clock of the run (ingested_at), so the
 -- same lake always gives the same figures. A comment is open when no answer was seen by then, and
--- breaches its SLA when answered later than the SLA, or unanswered while the SLA has elapsed by then.
+-- breaches its SLA when answered after its deadline (sla_hours of business time after it), or
+-- unanswered while that deadline had passed by then.
 
 {%- set lookback = care_lookback_days() %}
 
@@ -154,8 +155,33 @@ measured as (
         ) }} as response_business_minutes,
         {{ business_minutes_between(
             'created_at', 'cutoff_at', 'timezone', 'business_days', 'business_start', 'business_end'
-        ) }} as business_minutes_to_cutoff
+        ) }} as business_minutes_to_cutoff,
+        {{ is_in_business_hours(
+            'first_reply_at', 'timezone', 'business_days', 'business_start', 'business_end'
+        ) }} as replied_in_business_hours,
+        {{ is_in_business_hours(
+            'cutoff_at', 'timezone', 'business_days', 'business_start', 'business_end'
+        ) }} as cutoff_in_business_hours
     from joined
+
+),
+
+deadlines as (
+
+    -- The SLA deadline is the moment the business clock reaches sla_hours: a time is past it when more
+    -- business time has elapsed, or exactly that much and the time lies outside business hours (the
+    -- deadline was the last closing time: a comment left unanswered through its whole business window).
+    select
+        *,
+        (
+            response_business_minutes > sla_hours * 60
+            or (response_business_minutes >= sla_hours * 60 and not replied_in_business_hours)
+        ) as reply_past_deadline,
+        (
+            business_minutes_to_cutoff > sla_hours * 60
+            or (business_minutes_to_cutoff >= sla_hours * 60 and not cutoff_in_business_hours)
+        ) as cutoff_past_deadline
+    from measured
 
 )
 
@@ -174,13 +200,11 @@ select
     cutoff_at,
     cast(business_minutes_to_cutoff as {{ type_double() }}) as business_minutes_to_cutoff,
     is_answered,
-    case
-        when sla_hours is not null then is_answered and response_business_minutes <= sla_hours * 60
-    end as is_within_sla,
+    case when sla_hours is not null then is_answered and not reply_past_deadline end as is_within_sla,
     case
         when sla_hours is null then null
-        when is_answered then response_business_minutes > sla_hours * 60
-        else business_minutes_to_cutoff > sla_hours * 60
+        when is_answered then reply_past_deadline
+        else cutoff_past_deadline
     end as is_sla_breached,
     not is_answered as is_open
-from measured
+from deadlines
