@@ -150,3 +150,16 @@ def test_member_comments_answers_and_sla_breaches_equal_the_worlds(pipeline, fir
     # the sandbox answers most comments, some late, some never: all three show up
     assert comments_total > 500 and 0.3 < answered_total / comments_total < 0.95
     assert breached_total > 20 and unanswered_beyond > 0
+
+
+def test_the_customer_care_suite_ran_as_a_blocking_check_on_the_days_of_the_run(pipeline, first_run):
+    evaluations = {
+        (e.asset_key.to_user_string(), e.check_name): e for e in first_run.get_asset_check_evaluations()
+    }
+    e = evaluations[("warehouse/customer_care/fct_customer_care_daily", "gx_suite")]
+    assert e.passed, e.metadata
+    assert e.metadata["range"].value == f"{FIRST}..{LAST}"
+    # every brand on every platform, every day of the run
+    rows = len(CONFIG.brands) * len(pipeline.worlds) * ((LAST - FIRST).days + 1)
+    assert e.metadata["rows"].value == {"mart_customer_care_daily": rows}
+    assert e.metadata["expectations_evaluated"].value > 10
