@@ -28,8 +28,8 @@ slots as (
         local_weekday,
         local_hour,
         count(*) as posts,
-        avg(cast(engagements as {{ type_double() }})) as mean_engagements,
-        avg(engagement_rate_pct) as mean_engagement_rate_pct
+        cast(avg(cast(engagements as decimal(28, 9))) as {{ type_double() }}) as mean_engagements,
+        cast(avg(cast(engagement_rate_pct as decimal(28, 9))) as {{ type_double() }}) as mean_engagement_rate_pct
     from posts
     group by brand_id, platform, local_weekday, local_hour
 

@@ -78,23 +78,24 @@ brand_days as (
 
 daily as (
 
+    -- means over exact decimals: the same rows give bit-identical figures whatever the order of summing
     select
         brand_id,
         platform,
         date,
         count(*) as member_comments,
         sum(case when is_answered then 1 else 0 end) as answered,
-        avg(response_minutes) as mean_response_minutes,
+        avg(cast(response_minutes as decimal(28, 9))) as mean_response_minutes,
         {{ median_of('response_minutes') }} as median_response_minutes,
-        avg(case when arrived_in_business_hours then response_minutes end)
+        avg(cast(case when arrived_in_business_hours then response_minutes end as decimal(28, 9)))
             as mean_response_minutes_in_hours,
         {{ median_of('case when arrived_in_business_hours then response_minutes end') }}
             as median_response_minutes_in_hours,
-        avg(case when not arrived_in_business_hours then response_minutes end)
+        avg(cast(case when not arrived_in_business_hours then response_minutes end as decimal(28, 9)))
             as mean_response_minutes_out_of_hours,
         {{ median_of('case when not arrived_in_business_hours then response_minutes end') }}
             as median_response_minutes_out_of_hours,
-        avg(response_business_minutes) as mean_response_business_minutes,
+        avg(cast(response_business_minutes as decimal(28, 9))) as mean_response_business_minutes,
         {{ median_of('response_business_minutes') }} as median_response_business_minutes,
         sum(case when is_sla_breached then 1 else 0 end) as sla_breaches,
         sum(case when is_open and is_sla_breached then 1 else 0 end) as unanswered_beyond_sla
