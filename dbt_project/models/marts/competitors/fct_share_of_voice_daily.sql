@@ -3,8 +3,10 @@
 
 -- Share of voice per competitive group, platform and UTC day: each member's mentions, the reach of
 -- the mentioning authors and the engagement on the mentioning statuses, against the group's total.
--- One row per member, platform and day of the range (0 mentions when none), for every platform with
--- any mention data. A status naming two brands of a group counts once for each.
+-- One row per member, platform and day of the range on which the platform's mentions were ingested
+-- (0 mentions when none named the member); a platform-day never ingested (X's search beyond its 7
+-- days) has no row: its share is unknown, not 0. A status naming two brands of a group counts once
+-- for each.
 
 with
 
@@ -24,10 +26,15 @@ members as (
 
 ),
 
-platforms as (
+platform_days as (
 
-    select distinct platform
-    from {{ ref('int_mentions_unioned') }}
+    select
+        observed.platform,
+        observed.date
+    from {{ ref('int_platform_days_observed') }} as observed
+    inner join days
+        on observed.date = days.date
+    where observed.has_mentions
 
 ),
 
@@ -53,21 +60,20 @@ member_days as (
     select
         members.group_id,
         members.brand_id,
-        platforms.platform,
-        days.date,
+        platform_days.platform,
+        platform_days.date,
         members.is_client,
         coalesce(mentions.mentions, 0) as mentions,
         -- no mention: no reach; mentions whose authors' follower counts are all unknown: NULL
         case when mentions.mentions is null then 0 else mentions.reach end as reach,
         coalesce(mentions.engagements, 0) as engagements
     from members
-    cross join platforms
-    cross join days
+    cross join platform_days
     left join mentions
         on
             members.brand_id = mentions.brand_id
-            and platforms.platform = mentions.platform
-            and days.date = mentions.date
+            and platform_days.platform = mentions.platform
+            and platform_days.date = mentions.date
 
 ),
 

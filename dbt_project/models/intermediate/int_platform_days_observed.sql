@@ -1,7 +1,7 @@
 -- The UTC days each platform has raw data for, per entity: a day without a partition (never
 -- ingested, e.g. X's comments and mentions older than its 7-day recent search) is "no data", which
--- the marts report as NULL rather than 0. A day counts as observed for an entity when its raw
--- partition holds at least one row.
+-- the marts report as NULL (or leave out) rather than 0. A day counts as observed for an entity
+-- when its raw partition holds at least one row.
 
 with
 
