@@ -5,6 +5,8 @@
 -- on days without posts. Post metrics are lifetime counts (as last ingested) of the posts published
 -- that day. A metric the platform does not report is NULL, never 0 (var platform_metrics). Posting
 -- cadence counts the brand's posts over the 7 days ending that day, read from raw for every range.
+-- Comments received and brand replies are NULL on a platform-day whose comments were never ingested
+-- (X's search reaches 7 days back): unknown, not 0.
 
 with
 
@@ -151,8 +153,9 @@ joined as (
             when posts.posts is not null then posts.views
             when {{ platform_reports('accounts.platform', 'views') }} then 0
         end as views,
-        comments_received.comments_received,
-        brand_replies.brand_replies,
+        case when observed.has_comments then coalesce(comments_received.comments_received, 0) end
+            as comments_received,
+        case when observed.has_comments then coalesce(brand_replies.brand_replies, 0) end as brand_replies,
         snapshots.followers,
         cadence.posts_7d
     from accounts
@@ -177,6 +180,10 @@ joined as (
             accounts.brand_id = cadence.brand_id
             and accounts.platform = cadence.platform
             and days.date = cadence.date
+    left join {{ ref('int_platform_days_observed') }} as observed
+        on
+            accounts.platform = observed.platform
+            and days.date = observed.date
     left join snapshots
         on
             accounts.platform = snapshots.platform
@@ -209,8 +216,8 @@ select
     cast(replies as {{ dbt.type_bigint() }}) as replies,
     cast(views as {{ dbt.type_bigint() }}) as views,
     cast(engagements as {{ dbt.type_bigint() }}) as engagements,
-    cast(coalesce(comments_received, 0) as {{ dbt.type_bigint() }}) as comments_received,
-    cast(coalesce(brand_replies, 0) as {{ dbt.type_bigint() }}) as brand_replies,
+    cast(comments_received as {{ dbt.type_bigint() }}) as comments_received,
+    cast(brand_replies as {{ dbt.type_bigint() }}) as brand_replies,
     cast(followers as {{ dbt.type_bigint() }}) as followers,
     {{ pct('engagements', 'followers') }} as engagement_rate_pct,
     {{ pct('engagements', 'views') }} as engagement_rate_by_views_pct,
