@@ -14,6 +14,10 @@ from tests.end_to_end.conftest import REPO
 
 pytestmark = pytest.mark.e2e
 MANIFEST = REPO / "dbt_project" / "target" / "manifest.json"
+# Platforms report only the current follower count, so a snapshot exists only for a day fetched while it
+# is (nearly) current; these runs end two days before the sandbox's NOW, so this mart is empty here by
+# design. The demo's run, which ends on the day before the real today, has its rows.
+ONLY_WITH_TODAY = {"audience.fct_followers_daily"}
 
 
 def _marts() -> dict[str, dict]:
@@ -36,7 +40,7 @@ def test_every_mart_is_published_with_rows_for_every_brand(pipeline, history_run
         missing = sorted(set(marts) - published)
         assert not missing, f"marts not in the published warehouse: {missing}"
         short = {}
-        for name in marts:
+        for name in set(marts) - ONLY_WITH_TODAY:
             seen = {r[0] for r in con.execute(f"select distinct brand_id from {name}").fetchall()}
             if brands - seen:
                 short[name] = sorted(brands - seen)
