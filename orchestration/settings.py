@@ -21,8 +21,8 @@ class SettingsError(ValueError):
 
 @dataclass(frozen=True)
 class Settings:
-    lake_url: str  # landing zone, raw Parquet and quarantine live under it
-    state_dir: Path  # local working files: the dbt warehouse (one writer) and Dagster's scratch
+    lake_url: str  # landing zone, raw Parquet and quarantine live under it: a folder or s3://bucket/prefix
+    state_dir: Path  # local working files: the dbt warehouse (one writer, a local DuckDB file) and scratch
     publish_dir: Path  # the published warehouse and dashboards that people read
     brands_file: Path
     platform_mode: str  # sandbox: the embedded simulated platforms; live: the real APIs
@@ -43,6 +43,11 @@ class Settings:
         return dt.datetime.now(dt.UTC)
 
     @property
+    def lake_is_remote(self) -> bool:
+        """The lake is on S3: the published Parquet goes there too (the DuckDB files stay on local disk)."""
+        return self.lake_url.startswith("s3://")
+
+    @property
     def warehouse_path(self) -> Path:
         return self.state_dir / "warehouse" / "social.duckdb"
 
@@ -61,9 +66,8 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
     mode = env.get("SOCIAL_PLATFORM_MODE", "sandbox")
     if mode not in MODES:
         raise SettingsError(f"SOCIAL_PLATFORM_MODE must be one of {MODES}, got {mode!r}")
-    lake = env.get("SOCIAL_LAKE_URL") or str((data / "lake").resolve())
     return Settings(
-        lake_url=lake.rstrip("/"),
+        lake_url=_lake_url(env.get("SOCIAL_LAKE_URL") or str((data / "lake").resolve())),
         state_dir=Path(env.get("SOCIAL_STATE_DIR", data / "state")).resolve(),
         publish_dir=Path(env.get("SOCIAL_PUBLISH_DIR", data / "published")).resolve(),
         brands_file=Path(env.get("SOCIAL_BRANDS_FILE", REPO_ROOT / "brands.yaml")).resolve(),
@@ -78,6 +82,17 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         freshness_hours=_float(env, "SOCIAL_FRESHNESS_HOURS", 48.0),
         alert_webhook_url=env.get("SOCIAL_ALERT_WEBHOOK_URL") or None,
     )
+
+
+def _lake_url(value: str) -> str:
+    """A local folder, or s3://bucket[/prefix] (endpoint and credentials: the standard AWS environment)."""
+    value = value.strip().rstrip("/")
+    scheme, sep, rest = value.partition("://")
+    if sep and scheme not in ("s3", "file"):
+        raise SettingsError(f"SOCIAL_LAKE_URL must be a folder or s3://bucket/prefix, got a {scheme}:// URL")
+    if scheme == "s3" and sep and not rest.split("/", 1)[0]:
+        raise SettingsError("SOCIAL_LAKE_URL: s3:// needs a bucket name, as in s3://bucket/prefix")
+    return value
 
 
 def _urls(value: str) -> dict[str, str]:

@@ -2,6 +2,12 @@
 
 Writes are atomic per file: written beside the target under a temporary name, then moved into place,
 so a crash never leaves half a partition and a re-run of a partition replaces it exactly.
+
+Every path in here is a posix path inside the lake's filesystem (for S3: "bucket/prefix/..."), never an
+os.path or pathlib path: the same code serves a local folder and an object store. On S3, s3fs takes the
+endpoint and credentials from the standard AWS environment (AWS_ENDPOINT_URL, AWS_ACCESS_KEY_ID,
+AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN, AWS_DEFAULT_REGION or an AWS profile); nothing here reads,
+logs or stores them.
 """
 
 from __future__ import annotations
@@ -29,14 +35,23 @@ class Lake:
         _, root = fsspec.core.url_to_fs(self.url)
         return root.rstrip("/")
 
+    @cached_property
+    def protocol(self) -> str:
+        proto = self.fs.protocol
+        return proto if isinstance(proto, str) else proto[0]
+
+    @property
+    def is_local(self) -> bool:
+        """A folder on this machine (as opposed to an object store such as S3)."""
+        return self.protocol in ("file", "local")
+
     def path(self, *parts: str) -> str:
         return posixpath.join(self.root, *parts)
 
     def uri(self, *parts: str) -> str:
         """The path as a URL other tools (DuckDB, dbt) can open."""
         p = self.path(*parts)
-        proto = self.fs.protocol if isinstance(self.fs.protocol, str) else self.fs.protocol[0]
-        return p if proto in ("file", "local") else f"{proto}://{p}"
+        return p if self.is_local else f"{self.protocol}://{p}"
 
     def exists(self, path: str) -> bool:
         return self.fs.exists(path)

@@ -24,11 +24,13 @@ def build_publish_assets(
         kinds={"duckdb", "parquet"},
         pool="warehouse_writer",
         description="Read-only DuckDB file + Parquet per mart for BI tools; replaced atomically, and only when "
-        "the latest result of every upstream check passed, whichever run produced it.",
-        required_resource_keys={"settings"},
+        "the latest result of every upstream check passed, whichever run produced it. With the lake on S3, "
+        "the Parquet files are published there too (<lake>/published/current.json names the version).",
+        required_resource_keys={"settings", "lake"},
     )
     def published_warehouse(context: dg.AssetExecutionContext):
         settings = context.resources.settings
+        lake = context.resources.lake
         blocking, advisory = upstream_check_keys(asset_graph(), PUBLISHED_WAREHOUSE)
         states = check_states(context.instance, blocking)
         require_open_gate(states)
@@ -44,7 +46,9 @@ def build_publish_assets(
                 "checks_warned": [s.describe() for s in notes],
                 "run_id": context.run.run_id,
             },
+            remote=None if lake.is_local else lake,
         )
+        remote = {"parquet_url": pub.remote_parquet} if pub.remote_parquet else {}
         return dg.MaterializeResult(
             metadata={
                 "version": pub.version,
@@ -53,6 +57,7 @@ def build_publish_assets(
                 "advisory_checks_not_passing": [s.describe() for s in notes],
                 "duckdb_path": dg.MetadataValue.path(str(published_db(settings.publish_dir))),
                 "parquet_dir": dg.MetadataValue.path(str(settings.publish_dir / "current" / "parquet")),
+                **remote,
             }
         )
 

@@ -3,6 +3,10 @@
 Each publication is a new version folder; `current` is a symlink switched atomically (os.replace), so a
 reader sees the old version or the new one, never a mix, and a reader holding the old file keeps it.
 dbt's own warehouse is never what people open: a DuckDB file takes one writer at a time.
+
+With the lake on S3 the Parquet files are also published there, under <lake>/published/: each version in
+versions/<version>/parquet/, then published/current.json (one object, replaced whole: a reader sees the old
+pointer or the new one) names the current version and its files. The DuckDB files stay on local disk.
 """
 
 from __future__ import annotations
@@ -10,12 +14,15 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import posixpath
 import shutil
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
+
+from assets.ingest.lake import Lake
 
 MART_SCHEMAS = ("community", "customer_care", "audience", "competitors", "reputation", "campaigns")
 KEEP_VERSIONS = 3
@@ -26,6 +33,7 @@ class Publication:
     version: str
     path: Path  # the version folder
     tables: dict[str, int]  # schema.table -> rows
+    remote_parquet: str | None = None  # the version's Parquet folder on the remote lake, as a URL
 
 
 def current_dir(publish_dir: Path) -> Path:
@@ -45,7 +53,8 @@ def mart_tables(con: duckdb.DuckDBPyConnection, catalog: str) -> list[tuple[str,
     return [(s, t) for s, t in rows if s in MART_SCHEMAS]
 
 
-def publish(warehouse_path: Path, publish_dir: Path, info: dict) -> Publication:
+def publish(warehouse_path: Path, publish_dir: Path, info: dict, remote: Lake | None = None) -> Publication:
+    """remote: a lake on an object store that receives the Parquet files too (see the module's docstring)."""
     publish_dir.mkdir(parents=True, exist_ok=True)
     now = dt.datetime.now(dt.UTC)
     version = f"{now:%Y%m%dT%H%M%S%f}-{uuid.uuid4().hex[:6]}"  # sorts by time
@@ -89,14 +98,62 @@ def publish(warehouse_path: Path, publish_dir: Path, info: dict) -> Publication:
             con.close()
         manifest = {"version": version, "published_at": now.isoformat(), "tables": tables, **info}
         (staging / "manifest.json").write_text(json.dumps(manifest, indent=2))
+        remote_parquet = _upload_version(remote, version, staging / "parquet", manifest) if remote else None
         final = versions / version
         staging.rename(final)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
+        if remote is not None:
+            _remove_remote_version(remote, version)
         raise
     _switch_current(publish_dir, final)
     _prune(versions, keep=KEEP_VERSIONS, current=final)
-    return Publication(version, final, tables)
+    if remote is not None:
+        _switch_remote_current(remote, version, manifest)
+    return Publication(version, final, tables, remote_parquet)
+
+
+def remote_versions_dir(remote: Lake) -> str:
+    return remote.path("published", "versions")
+
+
+def _upload_version(remote: Lake, version: str, parquet_dir: Path, manifest: dict) -> str:
+    folder = posixpath.join(remote_versions_dir(remote), version)
+    for f in sorted(parquet_dir.iterdir()):
+        with remote.atomic_open(posixpath.join(folder, "parquet", f.name)) as out, f.open("rb") as src:
+            shutil.copyfileobj(src, out)
+    with remote.atomic_open(posixpath.join(folder, "manifest.json")) as out:
+        out.write(json.dumps(manifest, indent=2).encode())
+    return remote.uri("published", "versions", version, "parquet")
+
+
+def _switch_remote_current(remote: Lake, version: str, manifest: dict) -> None:
+    """published/current.json names the current version, then versions beyond KEEP_VERSIONS go."""
+    parquet = remote.uri("published", "versions", version, "parquet")
+    files = {t: f"{parquet}/{t.replace('.', '__')}.parquet" for t in manifest["tables"]}
+    pointer = {**manifest, "parquet_dir": parquet, "parquet_files": files}
+    with remote.atomic_open(remote.path("published", "current.json")) as out:
+        out.write(json.dumps(pointer, indent=2).encode())
+    done = sorted(
+        (posixpath.basename(p) for p in remote.fs.ls(remote_versions_dir(remote), detail=False)), reverse=True
+    )
+    for old in done[KEEP_VERSIONS:]:
+        if old != version:
+            _remove_remote_version(remote, old)
+
+
+def _remove_remote_version(remote: Lake, version: str) -> None:
+    folder = posixpath.join(remote_versions_dir(remote), version)
+    if remote.exists(folder):
+        remote.fs.rm(folder, recursive=True)
+
+
+def read_remote_pointer(remote: Lake) -> dict | None:
+    path = remote.path("published", "current.json")
+    if not remote.exists(path):
+        return None
+    with remote.fs.open(path, "rb") as fh:
+        return json.loads(fh.read())
 
 
 def _switch_current(publish_dir: Path, target: Path) -> None:
