@@ -92,6 +92,7 @@ def s3_run(s3_server, tmp_path_factory):
         timeout=600,
     )
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-6000:]
+    print(proc.stdout[-1000:])  # the run's summary: its time and where the results are (pytest -s)
     return fs, base, proc, s3_server
 
 
@@ -103,8 +104,8 @@ def lake_files(fs, *parts: str) -> list[str]:
 
 def test_the_run_succeeds_with_the_lake_on_s3(s3_run):
     _, _, proc, _ = s3_run
-    assert f"social_daily {START}..{END}" in proc.stdout and "succeeded" in proc.stdout
-    assert f"lake:                s3://{BUCKET}/{PREFIX}" in proc.stdout
+    assert f"{START}..{END}" in proc.stdout and "succeeded" in proc.stdout
+    assert f"s3://{BUCKET}/{PREFIX}" in proc.stdout
     assert CREDS["AWS_SECRET_ACCESS_KEY"] not in proc.stdout + proc.stderr
 
 
