@@ -12,7 +12,11 @@ MANIFEST := dbt_project/target/manifest.json
 
 .PHONY: setup demo test ui lint clean
 
-setup: $(VENV)/.installed $(MANIFEST) $(DAGSTER_HOME)/dagster.yaml
+setup: /usr/bin/chromium $(VENV)/.installed $(MANIFEST) $(DAGSTER_HOME)/dagster.yaml
+
+# Debian's chromium, driven by the browser test of the Dagster UI (tests/browser).
+/usr/bin/chromium:
+	bash scripts/install_system_deps.sh
 
 $(VENV)/.installed: pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
