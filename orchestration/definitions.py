@@ -20,6 +20,7 @@ from assets.quality.freshness import build_freshness_check
 from assets.quality.mart_checks import build_mart_checks
 from assets.transform.dbt_assets import build_dbt_assets, dbt_project
 
+from .campaign_audit import build_campaign_audit_job
 from .resources import platform_apis_resource
 from .schedules import build_daily_schedule
 from .sensors import build_alert_sensors
@@ -62,7 +63,7 @@ defs = dg.Definitions(
     assets=[reference_tables, *raw_assets, dbt_models, *publish_assets],
     asset_checks=checks,
     sensors=build_alert_sensors(settings.alert_webhook_url),
-    jobs=[social_daily],
+    jobs=[social_daily, build_campaign_audit_job([c.name for c in brand_config.campaigns])],
     schedules=[
         build_daily_schedule(social_daily, brand_config.default_timezone, settings.metrics_refresh_days)
     ],

@@ -1,9 +1,16 @@
-"""Run the main job over a range of days from the command line, as one Dagster run on the local instance.
+"""Run the main job over a range of days from the command line, as ONE Dagster run on the local instance.
 
     python -m orchestration.run --last-days 30
-    python -m orchestration.run --start 2026-10-01 --end 2026-10-31 [--refetch]
+    python -m orchestration.run --start 2026-10-01 --end 2026-10-31 [--refetch | --refetch posts,comments]
 
-The run is recorded in DAGSTER_HOME, so `make ui` shows it. Prints where the results are.
+However long the range, it is one run: every partitioned asset runs once over the whole range (the run carries
+Dagster's partition-range tags), ingest takes the days in one step per platform and entity, and dbt builds
+the range in one `dbt build`. Days already in the landing zone are re-derived from it without calling the
+APIs; --refetch calls them again (all entities, or the ones named).
+
+The run is recorded in DAGSTER_HOME, so `make ui` shows it. Prints where the results are. Two of these may
+run at once (a backfill while the daily run runs): the steps that write the DuckDB warehouse share the pool
+warehouse_writer (limit 1, orchestration/dagster.yaml), so one waits for the other instead of failing.
 """
 
 from __future__ import annotations
@@ -17,6 +24,8 @@ import time
 from pathlib import Path
 
 from .settings import REPO_ROOT
+
+JOB_NAME = "social_daily"
 
 
 def ensure_dagster_home() -> Path:
@@ -39,41 +48,80 @@ def day_range(args: argparse.Namespace, today: dt.date) -> tuple[dt.date, dt.dat
     return start, end
 
 
+def range_tags(start: dt.date, end: dt.date, refetch: bool | str = False) -> dict[str, str]:
+    """The tags that make one run cover start..end (inclusive) for every partitioned asset.
+
+    refetch: True for every entity, or a comma list of entities ("posts"), as the daily schedule does."""
+    from dagster._core.storage.tags import ASSET_PARTITION_RANGE_END_TAG, ASSET_PARTITION_RANGE_START_TAG
+
+    from assets.ingest.dagster_assets import REFETCH_TAG
+
+    if end < start:
+        raise ValueError(f"the range ends ({end}) before it starts ({start})")
+    tags = {
+        ASSET_PARTITION_RANGE_START_TAG: start.isoformat(),
+        ASSET_PARTITION_RANGE_END_TAG: end.isoformat(),
+    }
+    if refetch:
+        tags[REFETCH_TAG] = "true" if refetch is True else str(refetch)
+    return tags
+
+
+def run_range(
+    start: dt.date,
+    end: dt.date,
+    refetch: bool | str = False,
+    instance=None,
+    defs=None,
+    extra_tags: dict[str, str] | None = None,
+):
+    """Execute the main job over start..end as one run (in this process, in-process executor) and return
+    Dagster's result. instance: the Dagster instance to record the run in (default: DAGSTER_HOME's)."""
+    import dagster as dg
+
+    if defs is None:
+        from .definitions import defs
+    tags = {**range_tags(start, end, refetch), **(extra_tags or {})}
+    job = defs.resolve_job_def(JOB_NAME)
+    if instance is not None:
+        return job.execute_in_process(instance=instance, tags=tags, raise_on_error=False)
+    with dg.DagsterInstance.get() as own:
+        return job.execute_in_process(instance=own, tags=tags, raise_on_error=False)
+
+
+def print_locations(settings) -> None:
+    print(f"  published warehouse: {settings.publish_dir / 'current' / 'warehouse.duckdb'} (open read-only)")
+    print(f"  published Parquet:   {settings.publish_dir / 'current' / 'parquet'}")
+    print(f"  dashboard:           {settings.publish_dir / 'dashboards' / 'community_overview.html'}")
+    print(f"  lake:                {settings.lake_url}")
+
+
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--last-days", type=int, default=30)
     p.add_argument("--start")
     p.add_argument("--end")
-    p.add_argument("--refetch", action="store_true", help="call the APIs again even for days already landed")
+    p.add_argument(
+        "--refetch",
+        nargs="?",
+        const=True,
+        default=False,
+        metavar="ENTITIES",
+        help="call the APIs again even for days already landed: every entity, or a comma list (posts)",
+    )
     args = p.parse_args(argv)
     ensure_dagster_home()
 
-    import dagster as dg
-    from dagster._core.storage.tags import ASSET_PARTITION_RANGE_END_TAG, ASSET_PARTITION_RANGE_START_TAG
+    from .definitions import settings
 
-    from assets.ingest.dagster_assets import REFETCH_TAG
-
-    from .definitions import defs, settings
-
-    start, end = day_range(args, dt.datetime.now(dt.UTC).date())
-    tags = {
-        ASSET_PARTITION_RANGE_START_TAG: start.isoformat(),
-        ASSET_PARTITION_RANGE_END_TAG: end.isoformat(),
-    }
-    if args.refetch:
-        tags[REFETCH_TAG] = "true"
+    # "yesterday" is the platforms' yesterday: the sandbox's frozen clock when one is set
+    start, end = day_range(args, settings.clock().date())
     t0 = time.monotonic()
-    with dg.DagsterInstance.get() as instance:
-        result = defs.resolve_job_def("social_daily").execute_in_process(
-            instance=instance, tags=tags, raise_on_error=False
-        )
+    result = run_range(start, end, refetch=args.refetch)
     took = time.monotonic() - t0
     status = "succeeded" if result.success else "FAILED"
-    print(f"\nsocial_daily {start}..{end}: run {result.run_id} {status} in {took:.0f} s")
-    print(f"  published warehouse: {settings.publish_dir / 'current' / 'warehouse.duckdb'} (open read-only)")
-    print(f"  published Parquet:   {settings.publish_dir / 'current' / 'parquet'}")
-    print(f"  dashboard:           {settings.publish_dir / 'dashboards' / 'community_overview.html'}")
-    print(f"  lake:                {settings.lake_url}")
+    print(f"\n{JOB_NAME} {start}..{end}: run {result.run_id} {status} in {took:.0f} s")
+    print_locations(settings)
     return 0 if result.success else 1
 
 
