@@ -10,7 +10,7 @@ DBT_ENV := SOCIAL_LAKE_URL=$(CURDIR)/.data/lake SOCIAL_WAREHOUSE_PATH=$(CURDIR)/
 DBT_SOURCES := $(shell find dbt_project/models dbt_project/macros dbt_project/tests -type f 2>/dev/null) dbt_project/dbt_project.yml
 MANIFEST := dbt_project/target/manifest.json
 
-.PHONY: setup demo test ui lint clean
+.PHONY: setup demo test ui lint clean audit
 
 setup: /usr/bin/chromium $(VENV)/.installed $(MANIFEST) $(DAGSTER_HOME)/dagster.yaml
 
@@ -42,6 +42,10 @@ test: setup
 
 ui: setup
 	$(BIN)/dagster dev --host 127.0.0.1 --port $${PORT:-3000} -w workspace.yaml
+
+# Audit a campaign of brands.yaml as one backfill run: make audit CAMPAIGN=autumn_blend_2026 [REFETCH=1]
+audit: setup
+	$(BIN)/python -m orchestration.campaign_audit $(CAMPAIGN) $(if $(REFETCH),--refetch)
 
 lint: setup
 	$(BIN)/ruff check .
