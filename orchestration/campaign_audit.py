@@ -230,8 +230,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"\n{AUDIT_MART} where campaign_name = '{args.campaign}':\n")
         print(format_rows(res.columns, res.rows))
     print()
-    for page in res.dashboards:
-        print(f"  dashboard:           {page}")
+    for page in res.dashboards:  # a page of the campaign's own, when one is built; the overview follows
+        if not page.endswith("community_overview.html"):
+            print(f"  campaign dashboard:  {page}")
     print_locations(definitions.settings)
     return 0 if res.success else 1
 
