@@ -154,31 +154,13 @@ averaged as (
 
     select
         *,
-        cast(group_sum_posts - coalesce(posts, 0) as {{ type_double() }})
-        / cast(
-            nullif(group_count_posts - case when posts is null then 0 else 1 end, 0)
-            as {{ type_double() }}
-        ) as competitor_avg_posts,
-        cast(group_sum_eng - coalesce(engagements, 0) as {{ type_double() }})
-        / cast(
-            nullif(group_count_eng - case when engagements is null then 0 else 1 end, 0)
-            as {{ type_double() }}
-        ) as competitor_avg_engagements,
-        cast(group_sum_epp - cast(coalesce(engagements_per_post, 0) as decimal(38, 12)) as {{ type_double() }})
-        / cast(
-            nullif(group_count_epp - case when engagements_per_post is null then 0 else 1 end, 0)
-            as {{ type_double() }}
-        ) as competitor_avg_engagements_per_post,
-        cast(group_sum_fol - coalesce(followers, 0) as {{ type_double() }})
-        / cast(
-            nullif(group_count_fol - case when followers is null then 0 else 1 end, 0)
-            as {{ type_double() }}
-        ) as competitor_avg_followers,
-        cast(group_sum_growth - cast(coalesce(follower_growth_pct, 0) as decimal(38, 12)) as {{ type_double() }})
-        / cast(
-            nullif(group_count_growth - case when follower_growth_pct is null then 0 else 1 end, 0)
-            as {{ type_double() }}
-        ) as competitor_avg_follower_growth_pct
+        {{ mean_of_others('group_sum_posts', 'group_count_posts', 'posts') }} as competitor_avg_posts,
+        {{ mean_of_others('group_sum_eng', 'group_count_eng', 'engagements') }} as competitor_avg_engagements,
+        {{ mean_of_others('group_sum_epp', 'group_count_epp', 'engagements_per_post', exact=true) }}
+            as competitor_avg_engagements_per_post,
+        {{ mean_of_others('group_sum_fol', 'group_count_fol', 'followers') }} as competitor_avg_followers,
+        {{ mean_of_others('group_sum_growth', 'group_count_growth', 'follower_growth_pct', exact=true) }}
+            as competitor_avg_follower_growth_pct
     from grouped
 
 )
