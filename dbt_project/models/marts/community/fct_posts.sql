@@ -40,16 +40,7 @@ posts as (
 
 snapshots as (
 
-    select
-        platform,
-        account_id,
-        snapshot_date,
-        followers,
-        lead(snapshot_date) over (
-            partition by platform, account_id order by snapshot_date
-        ) as next_snapshot_date
-    from {{ ref('int_account_snapshots_unioned') }}
-    where {{ in_partition_range('partition_date', unbounded_start=true) }}
+    {{ follower_spans() }}
 
 ),
 
