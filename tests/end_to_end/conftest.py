@@ -18,8 +18,9 @@ import pytest
 REPO = Path(__file__).resolve().parents[2]
 NOW = dt.datetime(2026, 11, 20, 6, 0, tzinfo=dt.UTC)
 FIRST, LAST = dt.date(2026, 11, 16), dt.date(2026, 11, 18)
-# The history run: four weeks before FIRST, for what needs a past (velora's bad-buzz day 2026-11-04 with
-# its trailing week; brewbean's autumn_blend_2026 campaign, 11-02..11-15, with its pre-period from 10-19).
+# The history run: the four weeks before FIRST, for what needs a past (velora's bad-buzz day 2026-11-04 with
+# its trailing week; brewbean's autumn_blend_2026 campaign, 11-02..11-15, with its pre-period from 10-19),
+# run as one 31-day backfill up to LAST (first_run's days re-derived from the landing zone).
 HISTORY_FIRST, HISTORY_LAST = dt.date(2026, 10, 19), dt.date(2026, 11, 15)
 
 
@@ -109,8 +110,9 @@ def first_run(pipeline):
 
 @pytest.fixture(scope="session")
 def history_run(pipeline, first_run):
-    """The main job over the four weeks before FIRST (after first_run: tests needing it run last)."""
-    result = pipeline.run(HISTORY_FIRST, HISTORY_LAST)
+    """The main job over HISTORY_FIRST..LAST, 31 days, after first_run (tests needing it run last).
+    test_backfills.py runs the same range a second time and compares the published marts."""
+    result = pipeline.run(HISTORY_FIRST, LAST)
     assert result.success, [e.message for e in result.all_events if e.is_failure]
     return result
 

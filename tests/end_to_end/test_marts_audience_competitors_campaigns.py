@@ -132,7 +132,7 @@ def test_benchmark_posts_and_competitor_average_equal_the_worlds(pipeline, first
     assert sum(r[4] for r in rows) > 100
 
 
-# -- history_run (2026-10-19..11-15, after first_run: sorted last) -------------------------------------
+# -- history_run (2026-10-19..11-18, after first_run: sorted last) -------------------------------------
 
 
 def campaign_mentions(pipeline, campaign: str, ingested: list[dt.date]) -> dict:

@@ -1,4 +1,4 @@
-"""The reputation marts against the sandbox's own World, after history_run (2026-10-19..11-15, plus first_run's
+"""The reputation marts against the sandbox's own World, after history_run (2026-10-19..11-18, over first_run's
 2026-11-16..18).
 
 1. Bad buzz. Each platform's World has its own bad-buzz calendar (`world.generator.is_bad_buzz(bid, day)`).
