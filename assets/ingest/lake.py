@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import posixpath
 import uuid
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -73,9 +73,16 @@ class Lake:
             raise
 
     def replace_dir_files(self, folder: str, keep: set[str]) -> None:
-        """Remove files in `folder` other than `keep` (older part files of a re-written partition)."""
+        """Remove files in `folder` other than `keep` (older part files of a re-written partition).
+
+        Two runs may write the same partition at once (a backfill over the daily run's days): the other
+        writer's temporary file (*.tmp, not yet moved into place) is left alone, and a file the other writer
+        removed first is no error."""
         if not self.fs.exists(folder):
             return
         for p in self.fs.ls(folder, detail=False):
-            if posixpath.basename(p) not in keep:
+            name = posixpath.basename(p)
+            if name in keep or name.endswith(".tmp"):
+                continue
+            with suppress(FileNotFoundError):
                 self.fs.rm(p, recursive=True)
