@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import email.utils
 import json
+import socket
+import struct
 import sys
 import threading
 import time
@@ -58,16 +60,22 @@ class _Handler(BaseHTTPRequestHandler):
         with self.counter_lock:
             self.counter[0] += 1
             number = self.counter[0]
+        if faults.is_reset(number):
+            # SO_LINGER 0: closing sends a TCP RST, not a FIN; the client sees "connection reset by peer"
+            self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+            self.server.to_reset.add(self.connection)
+            self.close_connection = True
+            return
         if faults.is_slow(number):
             time.sleep(faults.slow_seconds)  # the client may time out first: it should try again
         body = response.body
         if (
-            (faults.reshapes_bodies or faults.malformed_records)
+            (faults.reshapes_bodies or faults.rewrites_records)
             and response.status == 200
             and body[:1] in b"{["
         ):
             doc = json.loads(body)
-            doc = faults.break_records(doc) if faults.malformed_records else doc
+            doc = faults.break_records(doc) if faults.rewrites_records else doc
             body = json.dumps(faults.reshape(doc) if faults.reshapes_bodies else doc).encode()
         self.send_response(response.status)
         for name, value in response.headers:
@@ -91,6 +99,17 @@ class _Handler(BaseHTTPRequestHandler):
 
 
 class _QuietServer(ThreadingHTTPServer):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.to_reset: set[socket.socket] = set()  # connections to drop with a reset (no FIN first)
+
+    def shutdown_request(self, request) -> None:
+        if request in self.to_reset:
+            self.to_reset.discard(request)
+            self.close_request(request)  # close without shutdown(): the kernel sends the RST
+            return
+        super().shutdown_request(request)
+
     def handle_error(self, request, client_address) -> None:
         # A client that timed out or hung up mid-answer is part of the game (slow and truncated faults).
         if isinstance(sys.exc_info()[1], (BrokenPipeError, ConnectionResetError)):

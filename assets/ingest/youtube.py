@@ -418,7 +418,11 @@ def threads_missing_replies(body: dict) -> list[str]:
     for item in _items(body):
         snippet = item.get("snippet") or {}
         embedded = len((item.get("replies") or {}).get("comments") or [])
-        if (snippet.get("totalReplyCount") or 0) > embedded:
+        try:
+            more = int(snippet.get("totalReplyCount") or 0) > embedded
+        except (TypeError, ValueError):
+            more = True  # a count that cannot be read: ask for the replies rather than miss some
+        if more:
             out.append(item["id"])
     return out
 
