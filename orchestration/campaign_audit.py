@@ -143,11 +143,11 @@ def published_audit_rows(publish_dir, campaign: str) -> tuple[list[str], list[tu
 
 
 def dashboards(publish_dir, campaign: str) -> list[str]:
-    """The dashboards to open: a page of the campaign's own when one is built, and the overview."""
-    folder = publish_dir / "dashboards"
-    pages = sorted(folder.glob("*.html")) if folder.exists() else []
-    own = [p for p in pages if campaign in p.name]
-    return [str(p) for p in (own or pages)]
+    """The dashboard to open: the campaign audit page (pick the campaign there), once it is built."""
+    from assets.publish.dashboards import page_path
+
+    page = page_path(publish_dir, "campaigns")
+    return [str(page)] if page.exists() else []
 
 
 def audit(

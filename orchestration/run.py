@@ -90,10 +90,16 @@ def run_range(
 
 
 def print_locations(settings) -> None:
+    """Where people find the results; the dashboards last (what `make demo` ends with)."""
+    from assets.publish.dashboards import PAGES, dashboards_dir
+
     print(f"  published warehouse: {settings.publish_dir / 'current' / 'warehouse.duckdb'} (open read-only)")
     print(f"  published Parquet:   {settings.publish_dir / 'current' / 'parquet'}")
-    print(f"  dashboard:           {settings.publish_dir / 'dashboards' / 'community_overview.html'}")
     print(f"  lake:                {settings.lake_url}")
+    folder = dashboards_dir(settings.publish_dir)
+    print(f"  dashboards:          {folder} (static pages, open in a browser, offline)")
+    for page in PAGES:
+        print(f"    {page.title + ':':<21}{folder / (page.slug + '.html')}")
 
 
 def main(argv: list[str] | None = None) -> int:

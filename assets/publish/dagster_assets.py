@@ -1,15 +1,17 @@
-"""published/warehouse (gated) and published/dashboards/community_overview (from the published copy only)."""
+"""published/warehouse (gated) and published/dashboards/<page>, one asset per page (from the published copy only)."""
 
 from collections.abc import Callable, Sequence
 
 import dagster as dg
 
-from .dashboard import build_community_overview
+from .dashboards import PAGES, build
 from .gate import check_states, require_open_gate, upstream_check_keys
 from .warehouse import publish, published_db
 
 PUBLISHED_WAREHOUSE = dg.AssetKey(["published", "warehouse"])
-COMMUNITY_OVERVIEW = dg.AssetKey(["published", "dashboards", "community_overview"])
+# The asset key mirrors the file: <publish_dir>/dashboards/<page>.html
+DASHBOARD_KEYS = {p.slug: dg.AssetKey(["published", "dashboards", p.slug]) for p in PAGES}
+COMMUNITY_OVERVIEW = DASHBOARD_KEYS["community"]
 
 
 def build_publish_assets(
@@ -61,18 +63,28 @@ def build_publish_assets(
             }
         )
 
+    return [published_warehouse, *(_dashboard_asset(p) for p in PAGES)]
+
+
+def _dashboard_asset(page) -> dg.AssetsDefinition:
     @dg.asset(
-        key=COMMUNITY_OVERVIEW,
+        key=DASHBOARD_KEYS[page.slug],
         deps=[PUBLISHED_WAREHOUSE],
         group_name="publish",
         kinds={"html"},
-        description="Community overview page (static HTML, opens offline), built from the published warehouse only.",
+        description=f"{page.title} dashboard: static HTML with its charts (opens offline, no CDN), built from "
+        f"the published warehouse only. {page.summary}",
         required_resource_keys={"settings"},
     )
-    def community_overview(context: dg.AssetExecutionContext):
-        settings = context.resources.settings
-        out = settings.publish_dir / "dashboards" / "community_overview.html"
-        info = build_community_overview(settings.publish_dir, out)
-        return dg.MaterializeResult(metadata={**info, "path": dg.MetadataValue.path(str(out))})
+    def dashboard(context: dg.AssetExecutionContext):
+        info = build(context.resources.settings.publish_dir, page.slug)
+        return dg.MaterializeResult(
+            metadata={
+                "path": dg.MetadataValue.path(info["path"]),
+                "published_version": info["version"],
+                "rows_embedded": info["rows_embedded"],
+                "bytes": info["bytes"],
+            }
+        )
 
-    return [published_warehouse, community_overview]
+    return dashboard
