@@ -119,6 +119,27 @@ def _clamp(value: int, bounds: tuple[int, int]) -> int:
     return max(bounds[0], min(bounds[1], value))
 
 
+@dataclass(frozen=True)
+class ScriptedBadBuzz:
+    """A bad buzz started at a chosen moment (for intraday tests), on top of the brand's ordinary day.
+
+    The outrage starts at `onset` and fades: `size` mentions at onset + an exponential delay of mean
+    `decay_hours`, most of them negative. Seeded from the brand and the onset, so it is the same on every
+    request and every platform's World draws its own people for it.
+    """
+
+    brand_id: str
+    onset: dt.datetime
+    size: int = 300
+    decay_hours: float = 1.5
+    negative_share: float = 0.9
+
+    @property
+    def onset_ms(self) -> int:
+        onset = self.onset if self.onset.tzinfo else self.onset.replace(tzinfo=dt.UTC)
+        return int(onset.timestamp() * 1000)
+
+
 class Generator:
     def __init__(
         self,
@@ -127,6 +148,7 @@ class Generator:
         accounts: dict[str, Account],
         members: tuple[Account, ...],
         matcher: BrandMatcher,
+        bad_buzzes: tuple[ScriptedBadBuzz, ...] = (),
     ):
         self.config, self.seed, self.accounts, self.members, self.matcher = (
             config,
@@ -150,6 +172,10 @@ class Generator:
         self.near_misses = self._near_misses()
         first = next(iter(config.brands.values()))
         self.crowd_tz = zone(first.timezone)  # the public's own rhythm, for statuses about nobody
+        unknown = [b.brand_id for b in bad_buzzes if b.brand_id not in config.brands]
+        if unknown:
+            raise ValueError(f"scripted bad buzz for unknown brand(s): {', '.join(unknown)}")
+        self.scripted = tuple(bad_buzzes)
 
     # -- helpers ----------------------------------------------------------------------------------------
 
@@ -364,6 +390,9 @@ class Generator:
         out += self._campaign_mentions(bid, day, tz)
         if self.is_bad_buzz(bid, day):
             out += self._bad_buzz(bid, day, tz)
+        for buzz in self.scripted:
+            if buzz.brand_id == bid:
+                out += self._scripted_bad_buzz(buzz, day)
         return out
 
     def _ordinary_mentions(self, bid: str, day: dt.date, p: Profile, tz) -> list[Status]:
@@ -455,6 +484,36 @@ class Generator:
                     sentiment,
                 )
             )
+        return out
+
+    def _scripted_bad_buzz(self, buzz: ScriptedBadBuzz, day: dt.date) -> list[Status]:
+        """The scripted buzz's statuses created on this UTC day (all drawn every time, then filtered, so a
+        status is the same whichever day asks)."""
+        lo, hi = day_start_ms(day), day_start_ms(day) + MS_PER_DAY
+        if buzz.onset_ms >= hi:
+            return []
+        rng = stream(self.seed, buzz.brand_id, buzz.onset_ms, "scripted_bad_buzz")
+        out = []
+        for i in range(buzz.size):
+            ms = buzz.onset_ms + int(rng.expovariate(1 / buzz.decay_hours) * HOUR_MS)
+            author = self.member(rng)
+            ref = {"b": self.brand_ref(rng, buzz.brand_id)}
+            if rng.random() < buzz.negative_share:
+                sentiment, template = "negative", rng.choice(BAD_BUZZ[author.lang])
+            else:
+                sentiment, template = "neutral", rng.choice(MENTIONS[(author.lang, "neutral")])
+            st = self._member_status(
+                rng,
+                f"s/{buzz.brand_id}/{buzz.onset_ms}/{i}",
+                ms,
+                author,
+                fill(template, ref),
+                author.lang,
+                "bad_buzz",
+                sentiment,
+            )
+            if lo <= ms < hi:
+                out.append(st)
         return out
 
     def _member_status(

@@ -42,6 +42,9 @@ class PlatformApi:
     def server_time(self) -> float:
         """The platform's clock (its Date header): the world's `now`, moving on from when serving began.
         Rate-limit windows stay on the wall clock, since clients sleep on them."""
+        if self.world.now.timestamp() != self._started[1]:
+            # the world's clock was moved (World.set_now): the platform's clock moves on from there
+            self._started = (time.monotonic(), self.world.now.timestamp())
         return self._started[1] + time.monotonic() - self._started[0]
 
     def next_request_number(self) -> int:

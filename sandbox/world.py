@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 
 from assets.brand_config import BrandConfig
 
-from .generate import Generator
+from .generate import Generator, ScriptedBadBuzz
 from .ids import MS_PER_DAY, day_of_ms, day_start_ms, from_ms, snowflake, unix_ms
 from .matching import BrandMatcher
 from .people import Account, brand_account, members
@@ -68,6 +68,7 @@ class World:
         now: dt.datetime | None = None,
         history_days: int = 400,
         platform: str = "mastodon",
+        bad_buzzes: tuple[ScriptedBadBuzz, ...] = (),
     ):
         if now is None:
             now = dt.datetime.now(dt.UTC)
@@ -95,13 +96,31 @@ class World:
             raise ValueError("two accounts drew the same id; pick another seed")
         self._by_acct = {a.acct.lower(): a for a in self._accounts.values()}
         self.matcher = BrandMatcher(config, self.brand_accounts)
-        self.generator = Generator(config, seed, self.brand_accounts, self.members, self.matcher)
+        self.generator = Generator(config, seed, self.brand_accounts, self.members, self.matcher, bad_buzzes)
         self._lock = threading.RLock()
         self._posts: dict[tuple[str, dt.date], list[Status]] = {}
         self._threads: dict[str, list[Status]] = {}
         self._days: dict[dt.date, DayIndex] = {}
         self._follow_totals: dict[str, list[int]] = {}
         self._statuses_count: dict[str, int] = {}
+
+    def set_now(self, now: dt.datetime) -> None:
+        """Move the world's present (a settable clock for intraday tests): statuses created up to `now`
+        become visible, and the platforms' Date header follows. Ids stay the same, since a day's ids depend
+        only on the statuses of that day up to each one; the history window (`start`) does not move."""
+        if now.tzinfo is None:
+            now = now.replace(tzinfo=dt.UTC)
+        with self._lock:
+            earliest = min(self.today, now.date())
+            self.now_ms = unix_ms(now)
+            self.now = from_ms(self.now_ms)
+            self.today = self.now.date()
+            # Days from the earlier present on were indexed (or left empty) as of the old clock.
+            for day in [d for d in self._days if d >= earliest]:
+                del self._days[day]
+            for key in [k for k in self._posts if k[1] > earliest]:
+                del self._posts[key]
+            self._statuses_count.clear()
 
     # -- accounts -----------------------------------------------------------------------------------
 
