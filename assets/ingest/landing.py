@@ -56,15 +56,23 @@ def landing_path(lake: Lake, platform: str, entity: str, day: dt.date) -> str:
     return lake.path("landing", platform, entity, f"dt={day.isoformat()}", "pages.ndjson.gz")
 
 
-def write_pages(lake: Lake, platform: str, entity: str, day: dt.date, pages: Iterable[LandedPage]) -> int:
-    """Write a day's pages, replacing what was there; returns the number of pages."""
+def write_pages(
+    lake: Lake,
+    platform: str,
+    entity: str,
+    day: dt.date,
+    pages: Iterable[LandedPage],
+    path: str | None = None,
+) -> int:
+    """Write a day's pages, replacing what was there; returns the number of pages. `path`: elsewhere than
+    the day's file (intraday polls land beside the daily pages, never in their place)."""
     buf = io.BytesIO()
     n = 0
     with gzip.GzipFile(fileobj=buf, mode="wb", mtime=0) as gz:
         for page in pages:
             gz.write(json.dumps(asdict(page), ensure_ascii=False).encode("utf-8") + b"\n")
             n += 1
-    with lake.atomic_open(landing_path(lake, platform, entity, day)) as fh:
+    with lake.atomic_open(path or landing_path(lake, platform, entity, day)) as fh:
         fh.write(buf.getvalue())
     return n
 

@@ -6,6 +6,9 @@ import datetime as dt
 import email.utils
 import html
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from html.parser import HTMLParser
 
 from .landing import LandedPage
@@ -24,9 +27,27 @@ class OutOfReach(Exception):
 
 
 def day_bounds(day: dt.date) -> tuple[dt.datetime, dt.datetime]:
-    """[start, end) of a UTC day: the window of one daily partition."""
+    """[start, end) of a UTC day: the window of one daily partition (from `since` inside fetch_since)."""
     start = dt.datetime.combine(day, dt.time(), tzinfo=dt.UTC)
-    return start, start + dt.timedelta(days=1)
+    end = start + dt.timedelta(days=1)
+    since = _SINCE.get()
+    return (start, end) if since is None else (min(max(start, since), end), end)
+
+
+# Intraday polling asks a connector for a day "from `since` on" through the same fetch_<entity>(day) code:
+# every connector takes its window from day_bounds, so narrowing it here reaches each platform's own
+# window parameters (since/until, start_time, min ids, page walks that stop before the start).
+_SINCE: ContextVar[dt.datetime | None] = ContextVar("fetch_since", default=None)
+
+
+@contextmanager
+def fetch_since(since: dt.datetime) -> Iterator[None]:
+    """Within this block, day windows start no earlier than `since` (a UTC time)."""
+    token = _SINCE.set(since.astimezone(dt.UTC))
+    try:
+        yield
+    finally:
+        _SINCE.reset(token)
 
 
 def parse_time(value: object) -> dt.datetime:
