@@ -21,6 +21,7 @@ from assets.quality.mart_checks import build_mart_checks
 from assets.transform.dbt_assets import build_dbt_assets, dbt_project
 
 from .campaign_audit import build_campaign_audit_job
+from .listening import build_listening_sensor
 from .resources import platform_apis_resource
 from .schedules import build_daily_schedule
 from .sensors import build_alert_sensors
@@ -62,7 +63,10 @@ checks = [*build_mart_checks(mart_keys), *(build_freshness_check(p) for p in pla
 defs = dg.Definitions(
     assets=[reference_tables, *raw_assets, dbt_models, *publish_assets],
     asset_checks=checks,
-    sensors=build_alert_sensors(settings.alert_webhook_url),
+    sensors=[
+        *build_alert_sensors(settings.alert_webhook_url),
+        build_listening_sensor(settings, brand_config),
+    ],
     jobs=[social_daily, build_campaign_audit_job([c.name for c in brand_config.campaigns])],
     schedules=[
         build_daily_schedule(social_daily, brand_config.default_timezone, settings.metrics_refresh_days)

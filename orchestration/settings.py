@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+
+from assets.listening.config import ListeningConfig
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 MODES = ("sandbox", "live")
@@ -35,6 +37,7 @@ class Settings:
     quarantine_max_share: float  # a partition with more quarantined records than this fails its check
     freshness_hours: float  # newer data than this is expected from every platform, else a warning
     alert_webhook_url: str | None  # failed runs and checks are posted here (JSON); None: to the log only
+    listening: ListeningConfig = field(default_factory=ListeningConfig)  # intraday listening (sensor)
 
     def clock(self) -> dt.datetime:
         """Now, as the platforms see it: the sandbox's frozen clock when one is set."""
@@ -81,7 +84,29 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         quarantine_max_share=_float(env, "SOCIAL_QUARANTINE_MAX_SHARE", 0.02),
         freshness_hours=_float(env, "SOCIAL_FRESHNESS_HOURS", 48.0),
         alert_webhook_url=env.get("SOCIAL_ALERT_WEBHOOK_URL") or None,
+        listening=_listening(env),
     )
+
+
+def _listening(env: dict[str, str]) -> ListeningConfig:
+    """SOCIAL_LISTENING_*: the intraday sensor's cadence, the bad-buzz thresholds, its webhook."""
+    platforms = tuple(p.strip() for p in env.get("SOCIAL_LISTENING_PLATFORMS", "").split(",") if p.strip())
+    try:
+        return ListeningConfig(
+            enabled=env.get("SOCIAL_LISTENING_ENABLED", "").lower() in ("1", "true", "yes"),
+            interval_minutes=_int(env, "SOCIAL_LISTENING_INTERVAL_MINUTES", 5),
+            comments_every_minutes=_int(env, "SOCIAL_LISTENING_COMMENTS_MINUTES", 15),
+            window_minutes=_int(env, "SOCIAL_LISTENING_WINDOW_MINUTES", 60),
+            baseline_days=_int(env, "SOCIAL_LISTENING_BASELINE_DAYS", 7),
+            k=_float(env, "SOCIAL_LISTENING_K", 3.0),
+            min_negative=_int(env, "SOCIAL_LISTENING_MIN_NEGATIVE", 10),
+            platforms=platforms,
+            webhook_url=env.get("SOCIAL_LISTENING_WEBHOOK_URL")
+            or env.get("SOCIAL_ALERT_WEBHOOK_URL")
+            or None,
+        )
+    except ValueError as exc:
+        raise SettingsError(f"SOCIAL_LISTENING_*: {exc}") from None
 
 
 def _lake_url(value: str) -> str:

@@ -1,0 +1,59 @@
+"""The intraday_listening sensor: every few minutes, poll mentions (and comment threads) since the cursors,
+detect bad buzz and live SLA breaches, deliver their alerts. Wiring only: the work is assets/listening.
+
+The tick does its work inside the sensor evaluation instead of launching a run: a poll is a few requests
+per brand and platform, and a run per tick would cost more in start-up than the poll itself. It writes no
+asset: the daily partitions are left to the daily job.
+"""
+
+import datetime as dt
+from collections.abc import Callable
+
+import dagster as dg
+
+from assets.brand_config import BrandConfig
+from assets.ingest.lake import Lake
+from assets.ingest.platform_apis import PlatformApis
+from assets.listening.service import run_tick
+
+from .settings import Settings
+
+
+def build_listening_sensor(
+    settings: Settings, config: BrandConfig, clock: Callable[[], dt.datetime] | None = None
+) -> dg.SensorDefinition:
+    """`clock`: the platforms' present (default settings.clock(); a test passes the sandbox's)."""
+    cfg = settings.listening
+    clock = clock or settings.clock
+
+    @dg.sensor(
+        name="intraday_listening",
+        minimum_interval_seconds=cfg.interval_minutes * 60,
+        default_status=dg.DefaultSensorStatus.RUNNING if cfg.enabled else dg.DefaultSensorStatus.STOPPED,
+        description="Polls mentions and comments through the day; posts bad-buzz and customer-care SLA "
+        "alerts to SOCIAL_LISTENING_WEBHOOK_URL and keeps them in lake/listening/alerts (docs/listening.md).",
+    )
+    def intraday_listening(context: dg.SensorEvaluationContext):
+        apis = PlatformApis(
+            config,
+            settings.platform_mode,
+            sandbox_urls=settings.sandbox_urls,
+            sandbox_seed=settings.sandbox_seed,
+            sandbox_now=settings.sandbox_now,
+            comment_lookback_days=settings.comment_lookback_days,
+        )
+        try:
+            apis.check_live_credentials()
+            platforms = [p for p in apis.platforms() if not cfg.platforms or p in cfg.platforms]
+            summary = run_tick(
+                config, cfg, apis.connector, platforms, Lake(settings.lake_url), settings.state_dir, clock()
+            )
+        finally:
+            apis.close()
+        for platform, error in summary.errors.items():
+            context.log.error(f"intraday poll of {platform} failed: {error}")
+        context.update_cursor(summary.now.isoformat())
+        # No run is requested: the tick itself did the work, and says what it did.
+        return dg.SkipReason(summary.text())
+
+    return intraday_listening
