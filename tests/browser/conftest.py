@@ -20,19 +20,10 @@ from pathlib import Path
 import pytest
 import requests
 
+from tests.support.chromium import CHROMIUM, CHROMIUM_ARGS
+
 REPO = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
-CHROMIUM = Path("/usr/bin/chromium")
-# Flags that work on this kind of machine (no GPU, no sandboxing, no network beyond loopback).
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 NOW = dt.datetime(2026, 11, 20, 6, 0, tzinfo=dt.UTC)
 # Screenshots land here (git-ignored); CI keeps the folder with the run's other output.
 ARTIFACTS = REPO / "test-artifacts"

@@ -188,6 +188,12 @@
         font: { size: 16, color: "#888" },
       }] : [],
     };
+    const days = traces.flatMap((t) => t.x || []).filter((x) => /^\d{4}-\d{2}-\d{2}$/.test(x)).sort();
+    if (days.length) {
+      // day ticks, not hours, on short ranges
+      const span = (Date.parse(days[days.length - 1]) - Date.parse(days[0])) / 86400000;
+      base.xaxis = { type: "date", tickformat: "%b %-d", ...(span <= 14 ? { dtick: 86400000 } : {}) };
+    }
     const merged = Object.assign(base, layout || {});
     pending.push(Plotly.react(node, traces, merged, { displaylogo: false, responsive: true }));
   }
