@@ -298,6 +298,10 @@ class HttpCore:
                 if wait is None and resp.status_code == 429 and self._rate.reset_at:
                     wait = max(0.0, self._rate.reset_at - now)
                 self._backoff(attempt, wait, endpoint, f"HTTP {resp.status_code}")
+                if wait is not None:
+                    # Waited as long as the platform said: pacing on the refusal's own "0 left" as well would
+                    # wait a second time (up to max_delay) for the same refusal. The next answer says anew.
+                    self._rate = RateLimit(None, None, None)
                 continue
             if resp.status_code >= 400:
                 raise ApiError(self.platform, endpoint, resp.status_code, _error_cause(resp))

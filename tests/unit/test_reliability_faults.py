@@ -33,6 +33,21 @@ def test_a_storm_repeats_refusals_for_its_length_and_stays_deterministic():
         FaultConfig(storm_length=0)
 
 
+def test_after_waiting_a_429s_retry_after_the_client_does_not_wait_again_for_the_same_refusal():
+    from assets.ingest.http_core import HttpCore
+    from tests.support.scripted_server import ScriptedServer
+
+    sleeps: list[float] = []
+    refusal = {"Retry-After": "1", "X-RateLimit-Limit": "300", "X-RateLimit-Remaining": "0"}
+    refusal["X-RateLimit-Reset"] = "2100-01-01T00:00:00Z"  # the window's end, long after Retry-After
+    ok = (200, {"Content-Type": "application/json"}, b"{}")
+    with ScriptedServer([(429, refusal, b"{}"), ok, ok]) as s:
+        http = HttpCore("mastodon", s.url, rate_limit_style="iso", sleep=sleeps.append)
+        http.get("/a")
+        http.get("/b")
+    assert sleeps == [1.0]  # Retry-After once, no pacing until the window's end on top
+
+
 def test_a_retyped_record_has_its_integers_as_strings_and_nothing_else_changes():
     faults = FaultConfig(seed=1, retyped_records=1.0)
     status = {
