@@ -86,12 +86,14 @@ def build_raw_asset(
         connector = context.resources.platform_apis.connector(platform)
         results = ingest_range(connector, lake, entity, days, force_refetch=force)
 
-        out_of_reach = [r.day.isoformat() for r in results if r.write is None]
+        out_of_reach = [r.day.isoformat() for r in results if r.source == "out_of_reach"]
+        failed = {r.day.isoformat(): r.error for r in results if r.error}
         results = [r for r in results if r.write is not None]
         yield dg.MaterializeResult(
             metadata={
                 "days": len(days),
                 "days_out_of_reach": out_of_reach,
+                "days_failed": failed,
                 "records_received": sum(r.write.received for r in results),
                 "records_written": sum(r.write.written for r in results),
                 "records_quarantined": sum(r.write.quarantined for r in results),
@@ -125,14 +127,18 @@ def build_raw_asset(
             results,
             settings.quarantine_max_share,
             read_days(lake, lambda d: quarantine_partition_dir(lake, platform, entity, d), days),
+            failed,
         )
 
     return raw_entity
 
 
-def quarantine_check(results: list, max_share: float, quarantine: pa.Table | None) -> dg.AssetCheckResult:
-    """Blocks when any day's quarantined share exceeds max_share, or when a day's counts do not add up
-    (received = written + quarantined + duplicates collapsed)."""
+def quarantine_check(
+    results: list, max_share: float, quarantine: pa.Table | None, failed: dict[str, str] | None = None
+) -> dg.AssetCheckResult:
+    """Blocks when any day's quarantined share exceeds max_share, when a day's counts do not add up
+    (received = written + quarantined + duplicates collapsed), or when a day failed (named, with its cause:
+    the other days landed; that one keeps its previous partition)."""
     per_day, reasons, unreconciled = {}, {}, []
     for r in results:
         w = r.write
@@ -146,6 +152,7 @@ def quarantine_check(results: list, max_share: float, quarantine: pa.Table | Non
     quarantined = sum(r.write.quarantined for r in results)
     problems = [f"{d}: {v:.1%} quarantined" for d, v in over.items()]
     problems += [f"{d}: counts do not add up" for d in unreconciled]
+    problems += [f"{d}: failed: {cause}" for d, cause in (failed or {}).items()]
     return dg.AssetCheckResult(
         check_name="quarantine_share",
         passed=not problems,
@@ -159,6 +166,7 @@ def quarantine_check(results: list, max_share: float, quarantine: pa.Table | Non
             "max_share_per_day": max_share,
             "worst_day_share": round(max(per_day.values(), default=0.0), 6),
             "days_over": over,
+            "days_failed": dict(failed or {}),
             "reasons": reasons,
             "examples": []
             if quarantine is None

@@ -2,6 +2,11 @@
 
 A day already in the landing zone is re-derived from it without calling the API, unless a re-fetch is
 forced. Every day goes through the same parser either way.
+
+A day that cannot be fetched, read or written (an answer that is not UTF-8, a corrupt landing file, records
+that break the canonical schema) fails alone: the other days land, and the failed one keeps its previous
+partition and is reported with its cause (DayResult.error). Only when every day fails is the error raised,
+so a platform that is down fails the step, which Dagster's retry policy runs again.
 """
 
 from __future__ import annotations
@@ -22,29 +27,38 @@ ENTITIES = ("posts", "comments", "mentions", "account_snapshots")
 @dataclass
 class DayResult:
     day: dt.date
-    source: str  # "api", "landing", or "out_of_reach" (the platform no longer serves the day)
+    source: str  # "api", "landing", "out_of_reach" (the platform no longer serves the day) or "failed"
     pages: int
-    write: WriteResult | None  # None for a day out of reach: nothing written, nothing claimed
+    write: WriteResult | None  # None for a day out of reach or failed: nothing written, nothing claimed
+    error: str | None = None  # why the day failed: the previous partition, if any, stays as it was
 
 
 def _fetch(
-    connector, entity: str, days: list[dt.date]
+    connector, entity: str, days: list[dt.date], failed: dict[dt.date, str]
 ) -> tuple[dict[dt.date, list[LandedPage]], list[dt.date]]:
-    """Pages per day, and the days the platform can no longer serve."""
+    """Pages per day, and the days the platform can no longer serve; days that failed go to `failed`."""
     try:
         if entity == "comments":
             return connector.fetch_comments(days), []
-        fetch = getattr(connector, f"fetch_{entity}")
-        return {d: fetch(d) for d in days}, []
+        if len(days) == 1:
+            return {days[0]: getattr(connector, f"fetch_{entity}")(days[0])}, []
     except OutOfReach:
         if len(days) == 1:
             return {}, days
+    except Exception as exc:
+        if len(days) == 1:
+            failed[days[0]] = _cause(exc)
+            return {}, []
     fetched, unreachable = {}, []
-    for d in days:  # the batch reached too far back: take the days one by one
-        pages, missed = _fetch(connector, entity, [d])
+    for d in days:  # one by one: a day out of reach or failing does not take the others with it
+        pages, missed = _fetch(connector, entity, [d], failed)
         fetched.update(pages)
         unreachable += missed
     return fetched, unreachable
+
+
+def _cause(exc: Exception) -> str:
+    return f"{type(exc).__name__}: {exc}"
 
 
 def ingest_range(
@@ -52,7 +66,8 @@ def ingest_range(
 ) -> list[DayResult]:
     platform = connector.platform
     to_fetch = [d for d in days if force_refetch or not has_pages(lake, platform, entity, d)]
-    fetched, unreachable = _fetch(connector, entity, to_fetch) if to_fetch else ({}, [])
+    failed: dict[dt.date, str] = {}
+    fetched, unreachable = _fetch(connector, entity, to_fetch, failed) if to_fetch else ({}, [])
     for d in to_fetch:
         if d in fetched:
             write_pages(lake, platform, entity, d, fetched[d])
@@ -67,10 +82,18 @@ def ingest_range(
             continue
         pages = fetched.get(d)
         source = "api"
-        if pages is None:
-            pages, source = list(read_pages(lake, platform, entity, d)), "landing"
-        records, bad = parse(pages, d)
-        result = write_partition(lake, platform, entity, d, records, bad)
+        try:
+            if d in failed:
+                raise _DayFailed(failed[d])
+            if pages is None:
+                pages, source = list(read_pages(lake, platform, entity, d)), "landing"
+            records, bad = parse(pages, d)
+            result = write_partition(lake, platform, entity, d, records, bad)
+        except Exception as exc:
+            error = str(exc) if isinstance(exc, _DayFailed) else _cause(exc)
+            log.error("%s/%s %s: failed, its previous partition stays: %s", platform, entity, d, error)
+            results.append(DayResult(d, "failed", len(pages or ()), None, error))
+            continue
         log.info(
             "%s/%s %s: %d pages from %s, %d written, %d quarantined",
             platform,
@@ -82,4 +105,14 @@ def ingest_range(
             result.quarantined,
         )
         results.append(DayResult(d, source, len(pages), result))
+    failures = [r for r in results if r.error]
+    if failures and len(failures) == len(results):
+        raise RuntimeError(
+            f"{platform}/{entity}: every day failed; "
+            + "; ".join(f"{r.day}: {r.error}" for r in failures[:3])
+        )
     return results
+
+
+class _DayFailed(Exception):
+    """A day whose fetch failed (the cause, already worded, is the message)."""
