@@ -12,6 +12,7 @@ logs or stores them.
 
 from __future__ import annotations
 
+import datetime as dt
 import posixpath
 import uuid
 from contextlib import contextmanager, suppress
@@ -19,6 +20,8 @@ from dataclasses import dataclass
 from functools import cached_property
 
 import fsspec
+
+STALE_TMP_SECONDS = 3600
 
 
 @dataclass(frozen=True)
@@ -77,12 +80,22 @@ class Lake:
 
         Two runs may write the same partition at once (a backfill over the daily run's days): the other
         writer's temporary file (*.tmp, not yet moved into place) is left alone, and a file the other writer
-        removed first is no error."""
+        removed first is no error. A temporary file older than STALE_TMP_SECONDS is what a killed writer left
+        (no partition takes that long to write): it goes."""
         if not self.fs.exists(folder):
             return
         for p in self.fs.ls(folder, detail=False):
             name = posixpath.basename(p)
-            if name in keep or name.endswith(".tmp"):
+            if name in keep or (name.endswith(".tmp") and not self._stale(p)):
                 continue
             with suppress(FileNotFoundError):
                 self.fs.rm(p, recursive=True)
+
+    def _stale(self, path: str) -> bool:
+        try:
+            modified = self.fs.modified(path)
+        except (FileNotFoundError, NotImplementedError):
+            return False
+        if modified.tzinfo is None:  # fsspec's local filesystem answers in naive UTC
+            modified = modified.replace(tzinfo=dt.UTC)
+        return (dt.datetime.now(dt.UTC) - modified).total_seconds() > STALE_TMP_SECONDS
