@@ -18,6 +18,8 @@ import argparse
 import datetime as dt
 import sys
 from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
 import dagster as dg
@@ -230,9 +232,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"\n{AUDIT_MART} where campaign_name = '{args.campaign}':\n")
         print(format_rows(res.columns, res.rows))
     print()
-    for page in res.dashboards:  # a page of the campaign's own, when one is built; the overview follows
-        if not page.endswith("community_overview.html"):
-            print(f"  campaign dashboard:  {page}")
+    for page in res.dashboards:  # the audit page, opened on this campaign
+        print(f"  campaign dashboard:  {Path(page).as_uri()}#{urlencode({'campaign': args.campaign})}")
     print_locations(definitions.settings)
     return 0 if res.success else 1
 
