@@ -5,8 +5,10 @@ forced. Every day goes through the same parser either way.
 
 A day that cannot be fetched, read or written (an answer that is not UTF-8, a corrupt landing file, records
 that break the canonical schema) fails alone: the other days land, and the failed one keeps its previous
-partition and is reported with its cause (DayResult.error). Only when every day fails is the error raised,
-so a platform that is down fails the step, which Dagster's retry policy runs again.
+partition and is reported with its cause (DayResult.error). When the cause may pass (the platform still
+refusing or unreachable after the HTTP core's retries), or when every day failed, the error is raised once
+the other days are landed and written: the step fails and Dagster's retry policy runs it again, re-deriving
+those days from the landing zone and asking the API only for the missing one.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import datetime as dt
 import logging
 from dataclasses import dataclass
 
+from .http_core import RETRY_STATUSES, ApiError
 from .lake import Lake
 from .landing import LandedPage, has_pages, read_pages, write_pages
 from .raw_writer import WriteResult, write_partition
@@ -34,9 +37,10 @@ class DayResult:
 
 
 def _fetch(
-    connector, entity: str, days: list[dt.date], failed: dict[dt.date, str]
+    connector, entity: str, days: list[dt.date], failed: dict[dt.date, str], transient: list[dt.date]
 ) -> tuple[dict[dt.date, list[LandedPage]], list[dt.date]]:
-    """Pages per day, and the days the platform can no longer serve; days that failed go to `failed`."""
+    """Pages per day, and the days the platform can no longer serve; days that failed go to `failed` (and
+    to `transient` when trying again later may help)."""
     try:
         if entity == "comments":
             return connector.fetch_comments(days), []
@@ -48,10 +52,12 @@ def _fetch(
     except Exception as exc:
         if len(days) == 1:
             failed[days[0]] = _cause(exc)
+            if _transient(exc):
+                transient.append(days[0])
             return {}, []
     fetched, unreachable = {}, []
     for d in days:  # one by one: a day out of reach or failing does not take the others with it
-        pages, missed = _fetch(connector, entity, [d], failed)
+        pages, missed = _fetch(connector, entity, [d], failed, transient)
         fetched.update(pages)
         unreachable += missed
     return fetched, unreachable
@@ -61,13 +67,19 @@ def _cause(exc: Exception) -> str:
     return f"{type(exc).__name__}: {exc}"
 
 
+def _transient(exc: Exception) -> bool:
+    """Still refused (429, 5xx) or unreachable after the HTTP core's own retries: may pass later."""
+    return isinstance(exc, ApiError) and (exc.status is None or exc.status in RETRY_STATUSES)
+
+
 def ingest_range(
     connector, lake: Lake, entity: str, days: list[dt.date], force_refetch: bool = False
 ) -> list[DayResult]:
     platform = connector.platform
     to_fetch = [d for d in days if force_refetch or not has_pages(lake, platform, entity, d)]
     failed: dict[dt.date, str] = {}
-    fetched, unreachable = _fetch(connector, entity, to_fetch, failed) if to_fetch else ({}, [])
+    transient: list[dt.date] = []
+    fetched, unreachable = _fetch(connector, entity, to_fetch, failed, transient) if to_fetch else ({}, [])
     for d in to_fetch:
         if d in fetched:
             write_pages(lake, platform, entity, d, fetched[d])
@@ -106,10 +118,10 @@ def ingest_range(
         )
         results.append(DayResult(d, source, len(pages), result))
     failures = [r for r in results if r.error]
-    if failures and len(failures) == len(results):
+    if failures and (len(failures) == len(results) or transient):
+        what = "every day failed" if len(failures) == len(results) else "failed for now, to be tried again"
         raise RuntimeError(
-            f"{platform}/{entity}: every day failed; "
-            + "; ".join(f"{r.day}: {r.error}" for r in failures[:3])
+            f"{platform}/{entity}: {what}; " + "; ".join(f"{r.day}: {r.error}" for r in failures[:3])
         )
     return results
 

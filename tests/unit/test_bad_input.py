@@ -178,3 +178,36 @@ def test_brand_names_and_keywords_with_quotes_and_sql_stay_data(tmp_path):
     with duckdb.connect() as con:
         texts = con.execute(f"select text from read_parquet('{glob}')").fetchall()
     assert sorted(t for (t,) in texts) == sorted(r["text"] for r in records)
+
+
+def test_a_day_the_platform_keeps_refusing_is_tried_again_by_the_step_after_the_others_landed(tmp_path):
+    from assets.ingest.http_core import RetryPolicy
+    from sandbox import FaultConfig
+
+    lake = Lake(str(tmp_path))
+    with SandboxServer(World(CONFIG, seed=42, now=NOW, platform="mastodon")) as server:
+        http = HttpCore("mastodon", server.url, retry=RetryPolicy(max_attempts=2, base_delay=0.01))
+        connector = MastodonConnector(http, CONFIG, Pseudonymizer("k"))
+        fetch = connector.fetch_posts
+
+        def down_on_the_bad_day(day):  # the platform answers 503 to every request made for that day
+            server.api.faults = FaultConfig(rate_503=1.0) if day == BAD_DAY else FaultConfig()
+            try:
+                return fetch(day)
+            finally:
+                server.api.faults = FaultConfig()
+
+        connector.fetch_posts = down_on_the_bad_day
+        with pytest.raises(RuntimeError) as err:
+            ingest_range(connector, lake, "posts", DAYS)
+        assert str(err.value).startswith(
+            "mastodon/posts: failed for now, to be tried again; 2026-11-17: ApiError: mastodon: /api/v1/"
+        )
+        assert "HTTP 503: still failing after 2 attempts" in str(err.value)
+        # the other days are landed and written: the step's retry asks the API for the missing day only
+        for day in (DAYS[0], DAYS[2]):
+            assert Path(f"{tmp_path}/raw/mastodon/posts/dt={day}/part-0.parquet").exists()
+        assert not Path(f"{tmp_path}/raw/mastodon/posts/dt={BAD_DAY}").exists()
+        connector.fetch_posts = fetch
+        again = {r.day: r.source for r in ingest_range(connector, lake, "posts", DAYS)}
+    assert again == {DAYS[0]: "landing", BAD_DAY: "api", DAYS[2]: "landing"}
