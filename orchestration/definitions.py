@@ -14,6 +14,7 @@ from assets.brand_config import load_brand_config
 from assets.ingest.dagster_assets import build_platform_assets, reference_tables
 from assets.ingest.lake import Lake
 from assets.ingest.platform_apis import SUPPORTED
+from assets.listening.dagster_assets import listening_alerts
 from assets.publish.dagster_assets import build_publish_assets
 from assets.publish.warehouse import MART_SCHEMAS
 from assets.quality.freshness import build_freshness_check
@@ -61,7 +62,7 @@ social_daily = dg.define_asset_job(
 checks = [*build_mart_checks(mart_keys), *(build_freshness_check(p) for p in platforms)]
 
 defs = dg.Definitions(
-    assets=[reference_tables, *raw_assets, dbt_models, *publish_assets],
+    assets=[reference_tables, listening_alerts, *raw_assets, dbt_models, *publish_assets],
     asset_checks=checks,
     sensors=[
         *build_alert_sensors(settings.alert_webhook_url),

@@ -2,8 +2,10 @@
 detect bad buzz and live SLA breaches, deliver their alerts. Wiring only: the work is assets/listening.
 
 The tick does its work inside the sensor evaluation instead of launching a run: a poll is a few requests
-per brand and platform, and a run per tick would cost more in start-up than the poll itself. It writes no
-asset: the daily partitions are left to the daily job.
+per brand and platform, and a run per tick would cost more in start-up than the poll itself. The daily
+partitions are left to the daily job; the one asset it writes is the alerts table, listening/alerts, and a
+tick that rewrote it reports a materialization of that key (no run: the daemon records the sensor's asset
+events), so the asset's page shows when the table last changed.
 """
 
 import datetime as dt
@@ -14,6 +16,7 @@ import dagster as dg
 from assets.brand_config import BrandConfig
 from assets.ingest.lake import Lake
 from assets.ingest.platform_apis import PlatformApis
+from assets.listening.dagster_assets import alerts_materialization
 from assets.listening.service import run_tick
 
 from .settings import Settings
@@ -45,15 +48,20 @@ def build_listening_sensor(
         try:
             apis.check_live_credentials()
             platforms = [p for p in apis.platforms() if not cfg.platforms or p in cfg.platforms]
-            summary = run_tick(
-                config, cfg, apis.connector, platforms, Lake(settings.lake_url), settings.state_dir, clock()
-            )
+            lake = Lake(settings.lake_url)
+            summary = run_tick(config, cfg, apis.connector, platforms, lake, settings.state_dir, clock())
         finally:
             apis.close()
         for platform, error in summary.errors.items():
             context.log.error(f"intraday poll of {platform} failed: {error}")
         context.update_cursor(summary.now.isoformat())
         # No run is requested: the tick itself did the work, and says what it did.
-        return dg.SkipReason(summary.text())
+        written = summary.alerts_table is not None
+        return dg.SensorResult(
+            skip_reason=summary.text(),
+            asset_events=[alerts_materialization(lake, summary.alerts_rows, "intraday_listening")]
+            if written
+            else [],
+        )
 
     return intraday_listening

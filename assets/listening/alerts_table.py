@@ -4,6 +4,8 @@ customer-care incidents, as one Parquet file in the lake, replaced whole after e
     <lake>/listening/alerts/part-0.parquet
 
 read_alerts(lake_url) gives it as a pyarrow Table (empty, with its columns, before the first alert).
+ensure_alerts_table(lake) writes that empty table when the file does not exist yet: dbt's source over it
+(models/staging/listening) must find a file even where listening never ran.
 """
 
 from __future__ import annotations
@@ -70,6 +72,18 @@ def write_alerts(lake: Lake, events: list[dict]) -> str:
     with lake.atomic_open(path) as fh:
         pq.write_table(pa.Table.from_pylist(rows, schema=ALERTS_COLUMNS), fh)
     return path
+
+
+def ensure_alerts_table(lake: Lake) -> tuple[str, bool]:
+    """(path, written): the empty table with its columns when there is no file yet; an existing file, the
+    sensor's, is left as it is. Should the sensor's first write land between the check and the rename, its
+    events are not lost: they stay in the listening state and the next tick that changes them rewrites all."""
+    path = alerts_path(lake)
+    if lake.exists(path):
+        return path, False
+    with lake.atomic_open(path) as fh:
+        pq.write_table(ALERTS_COLUMNS.empty_table(), fh)
+    return path, True
 
 
 def read_alerts(lake_url: str) -> pa.Table:

@@ -47,6 +47,8 @@ class TickSummary:
     delivered: int = 0
     delivery_error: str | None = None
     care: dict[str, list[dict]] = field(default_factory=dict)  # brand -> comments past SLA (in hours)
+    alerts_table: str | None = None  # the alerts table's path when this tick rewrote it
+    alerts_rows: int = 0  # its rows (alert events) then
 
     def text(self) -> str:
         mentions = sum(p.new for p in self.polls if p.entity == "mentions")
@@ -113,7 +115,9 @@ def run_tick(
         store.prune(now_ms - (cfg.baseline_days + 2) * DAY_MS - cfg.window_minutes * MINUTE_MS)
         _deliver(store, cfg, now_ms, summary)
         if summary.events or summary.delivered:
-            write_alerts(lake, store.events())
+            events = store.events()
+            summary.alerts_table = write_alerts(lake, events)
+            summary.alerts_rows = len(events)
     return summary
 
 

@@ -14,10 +14,11 @@ from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
 
-# The groups of the asset graph (group_name of the assets in orchestration.definitions): ingest, dbt's
-# layers and mart families, publication.
+# The groups of the asset graph (group_name of the assets in orchestration.definitions): ingest, the
+# intraday listening's alerts table, dbt's layers and mart families, publication.
 GROUPS = {
     "raw",
+    "listening",
     "staging",
     "intermediate",
     "community",

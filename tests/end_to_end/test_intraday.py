@@ -1,6 +1,7 @@
 """Intraday listening against the sandbox with a settable clock: a normal week raises no alert, a bad buzz
 started at a chosen minute is alerted within 15 simulated minutes (once, then updated, then closed), live
 SLA breaches match the sandbox's ground truth, and intraday polling leaves the daily partitions unchanged.
+Each rewrite of the alerts table is reported as a materialization of listening/alerts.
 
 Cheap on purpose (no Dagster run, no dbt): two platforms, the real sensor evaluated with the simulated
 clock, real HTTP to the sandbox and to a webhook receiver on loopback. The expected figures come from the
@@ -11,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -74,6 +76,7 @@ class Timeline:
         self.now = WEEK_START
         self.sensor = build_listening_sensor(self.settings, self.config, clock=lambda: self.now)
         self.ticks: list[tuple[dt.datetime, str]] = []
+        self.reports: list[tuple[dt.datetime, list]] = []  # the asset events each tick returned
 
     def tick(self, at: dt.datetime) -> str:
         import dagster as dg
@@ -82,8 +85,11 @@ class Timeline:
         for world in self.worlds.values():
             world.set_now(at)
         result = self.sensor(dg.build_sensor_context(cursor=None))
-        self.ticks.append((at, result.skip_message))
-        return result.skip_message
+        assert isinstance(result, dg.SensorResult) and not result.run_requests
+        message = result.skip_reason.skip_message
+        self.ticks.append((at, message))
+        self.reports.append((at, list(result.asset_events)))
+        return message
 
     def run(self, start: dt.datetime, end: dt.datetime, every: dt.timedelta) -> None:
         t = start
@@ -186,6 +192,34 @@ def test_the_bad_buzz_is_alerted_within_15_minutes_once_then_updated_and_closed(
     ]
     assert {r["delivered_to"] for r in table} == {"webhook"}
     assert {r["incident_status"] for r in table if r["kind"] == "bad_buzz"} == {"closed"}
+
+
+def test_each_rewrite_of_the_alerts_table_is_reported_as_a_materialization(buzz):
+    """A tick that raised or delivered alert events rewrote the table and says so to Dagster (the daemon
+    records a sensor's asset events on the instance: done here by hand); the other ticks report nothing."""
+    import dagster as dg
+
+    from assets.listening.alerts_table import read_alerts
+    from assets.listening.dagster_assets import ALERTS_KEY
+
+    reported = []
+    for (at, message), (_, events) in zip(buzz.ticks, buzz.reports, strict=True):
+        raised, delivered = (
+            int(n) for n in re.search(r"(\d+) alert events, (\d+) delivered", message).groups()
+        )
+        assert len(events) == (1 if raised or delivered else 0), (at, message, events)
+        reported += events
+    assert len(reported) >= 3  # open, update(s), close
+    assert all(isinstance(e, dg.AssetMaterialization) and e.asset_key == ALERTS_KEY for e in reported)
+    rows = read_alerts(buzz.settings.lake_url).num_rows
+    assert reported[-1].metadata["alert_events"].value == rows
+    assert reported[-1].metadata["path"].value.endswith("listening/alerts/part-0.parquet")
+    with dg.DagsterInstance.ephemeral() as instance:
+        for event in reported:
+            instance.report_runless_asset_event(event)
+        latest = instance.get_latest_materialization_event(ALERTS_KEY)
+        assert latest.asset_materialization.metadata["alert_events"].value == rows
+        assert len(instance.fetch_materializations(ALERTS_KEY, limit=100).records) == len(reported)
 
 
 def test_intraday_polls_read_each_mention_once_and_miss_none(buzz):

@@ -209,3 +209,55 @@ def test_an_undelivered_alert_is_kept_and_sent_in_order_once_the_webhook_answers
         summary = TickSummary(dt.datetime.now(UTC))
         _deliver(store, cfg, T + 2, summary)
         assert summary.delivered == 0  # never twice
+
+
+def test_the_daily_job_writes_the_empty_alerts_table_once_and_leaves_the_sensors_file_alone(tmp_path):
+    import dagster as dg
+    import duckdb
+    import pyarrow.parquet as pq
+
+    from assets.ingest.lake import Lake
+    from assets.listening.alerts_table import ALERTS_COLUMNS, alerts_path, write_alerts
+    from assets.listening.dagster_assets import ALERTS_KEY, listening_alerts
+    from assets.listening.store import Store
+
+    lake = Lake(str(tmp_path / "lake"))
+    path = alerts_path(lake)
+
+    def materialize() -> dict:
+        result = dg.materialize([listening_alerts], resources={"lake": lake})
+        assert result.success
+        (event,) = result.get_asset_materialization_events()
+        assert event.asset_key == ALERTS_KEY
+        return {k: v.value for k, v in event.materialization.metadata.items()}
+
+    # listening never ran: the empty table with its columns, which dbt's source glob can read
+    first = materialize()
+    assert first["written_by"].startswith("social_daily") and first["alert_events"] == 0
+    assert pq.read_schema(path) == ALERTS_COLUMNS
+    glob = f"{tmp_path}/lake/listening/alerts/*.parquet"
+    assert duckdb.connect().execute(f"select count(*) from read_parquet('{glob}')").fetchone() == (0,)
+
+    # the sensor wrote its events: the next daily run leaves them as they are
+    with Store(tmp_path / "s.sqlite3") as store:
+        store.add_event(
+            {
+                "event_id": "e1",
+                "incident_id": "bad_buzz:brewbean:x",
+                "kind": "bad_buzz",
+                "action": "open",
+                "brand_id": "brewbean",
+                "at_ms": T,
+                "platforms": ["mastodon"],
+                "volume": 12,
+                "baseline": 2.0,
+                "threshold": 10.0,
+                "summary": "bad buzz: Brewbean",
+                "payload": {"action": "open"},
+            }
+        )
+        write_alerts(lake, store.events())
+    before = (tmp_path / "lake" / "listening" / "alerts" / "part-0.parquet").read_bytes()
+    second = materialize()
+    assert second["written_by"].startswith("unchanged") and second["alert_events"] == 1
+    assert (tmp_path / "lake" / "listening" / "alerts" / "part-0.parquet").read_bytes() == before
