@@ -1,18 +1,22 @@
 """Intraday listening against the sandbox with a settable clock: a normal week raises no alert, a bad buzz
 started at a chosen minute is alerted within 15 simulated minutes (once, then updated, then closed), live
 SLA breaches match the sandbox's ground truth, and intraday polling leaves the daily partitions unchanged.
-Each rewrite of the alerts table is reported as a materialization of listening/alerts.
+Each rewrite of the alerts table is reported as a materialization of listening/alerts, and the alerts come
+out as one incident in reputation.fct_live_alerts after a dbt build of that mart alone.
 
-Cheap on purpose (no Dagster run, no dbt): two platforms, the real sensor evaluated with the simulated
-clock, real HTTP to the sandbox and to a webhook receiver on loopback. The expected figures come from the
-World (sandbox/), never from the pipeline.
+Cheap on purpose (no Dagster run; dbt only for the one mart): two platforms, the real sensor evaluated with
+the simulated clock, real HTTP to the sandbox and to a webhook receiver on loopback. The expected figures
+come from the World (sandbox/), never from the pipeline.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import re
+import subprocess
+import sys
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -220,6 +224,67 @@ def test_each_rewrite_of_the_alerts_table_is_reported_as_a_materialization(buzz)
         latest = instance.get_latest_materialization_event(ALERTS_KEY)
         assert latest.asset_materialization.metadata["alert_events"].value == rows
         assert len(instance.fetch_materializations(ALERTS_KEY, limit=100).records) == len(reported)
+
+
+def test_the_alerts_come_out_as_one_incident_in_the_live_alerts_mart(buzz, tmp_path):
+    """dbt's source over the alerts table, its staging model and reputation.fct_live_alerts built alone (with
+    the brands their relationship test needs) on a temporary warehouse: one row for the bad buzz, as sent."""
+    import shutil
+
+    import duckdb
+
+    from assets.brand_config import load_brand_config
+    from assets.ingest.dagster_assets import REFERENCE_SCHEMAS, reference_rows
+    from assets.ingest.lake import Lake
+    from assets.ingest.raw_writer import write_reference
+    from assets.listening.alerts_table import alerts_path
+
+    lake = Lake(str(tmp_path / "lake"))
+    source = Lake(buzz.settings.lake_url)
+    Path(alerts_path(lake)).parent.mkdir(parents=True)
+    shutil.copy(alerts_path(source), alerts_path(lake))
+    rows = reference_rows(load_brand_config(REPO / "brands.yaml"))
+    for name, schema in REFERENCE_SCHEMAS.items():
+        write_reference(lake, name, rows[name], schema)
+    warehouse = tmp_path / "warehouse.duckdb"
+    env = {**os.environ, "SOCIAL_LAKE_URL": lake.root, "SOCIAL_WAREHOUSE_PATH": str(warehouse)}
+    cmd = [
+        str(Path(sys.executable).parent / "dbt"),
+        "build",
+        "--select",
+        "+fct_live_alerts",
+        "stg_reference__brands",
+    ]
+    # only the tests whose every parent is built (the staging models' relationships to the other sources not)
+    cmd += ["--indirect-selection", "buildable", "--project-dir", str(REPO / "dbt_project")]
+    cmd += ["--profiles-dir", str(REPO / "dbt_project"), "--target-path", str(tmp_path / "target")]
+    cmd += ["--log-path", str(tmp_path / "logs")]
+    proc = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=600)
+    assert proc.returncode == 0, proc.stdout[-4000:] + proc.stderr[-2000:]
+    assert "unit_test fct_live_alerts" in proc.stdout and "PASS=0" not in proc.stdout
+
+    alerts = [a for a in buzz.received if a["kind"] == "bad_buzz"]
+    opened, closed = alerts[0], alerts[-1]
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        cur = con.execute("select * from reputation.fct_live_alerts")
+        names = [d[0] for d in cur.description]
+        mart = [dict(zip(names, r, strict=True)) for r in cur.fetchall()]
+    assert len(mart) == 1, mart
+    (row,) = mart
+    at = lambda text: dt.datetime.fromisoformat(text).replace(tzinfo=None)  # noqa: E731 (the mart: UTC, naive)
+    peak = max(alerts, key=lambda a: a["volume"])
+    assert row["incident_id"] == opened["incident_id"] and row["brand_id"] == "brewbean"
+    assert (row["kind"], row["status"], row["date"]) == ("bad_buzz", "closed", ONSET.date())
+    assert row["opened_at"] == at(opened["at"]) and row["closed_at"] == row["last_event_at"] == at(
+        closed["at"]
+    )
+    assert row["updates"] == sum(a["action"] == "update" for a in alerts) >= 1
+    assert row["peak_volume"] == peak["volume"] and row["threshold_at_peak"] == peak["threshold"]
+    assert row["baseline_at_peak"] == pytest.approx(peak["baseline"], abs=0.01)  # the payload rounds it
+    assert row["platforms"] == sorted({p for a in alerts for p in a["platforms"]})
+    assert row["latest_summary"] == closed["summary"]
+    # members stay out of the mart: no handle, no link, no example text
+    assert "http" not in json.dumps(row, default=str) and "examples" not in names and "payload" not in names
 
 
 def test_intraday_polls_read_each_mention_once_and_miss_none(buzz):

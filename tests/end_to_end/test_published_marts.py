@@ -18,6 +18,10 @@ MANIFEST = REPO / "dbt_project" / "target" / "manifest.json"
 # is (nearly) current; these runs end two days before the sandbox's NOW, so this mart is empty here by
 # design. The demo's run, which ends on the day before the real today, has its rows.
 ONLY_WITH_TODAY = {"audience.fct_followers_daily"}
+# The intraday listening's incidents: its sensor is off by default and these runs never tick it, so the
+# alerts table is the empty one the daily job writes and this mart has no row here, by design. It must still
+# be published and described (below); its rows from real alerts: tests/end_to_end/test_intraday.py.
+ONLY_WITH_LISTENING = {"reputation.fct_live_alerts"}
 
 
 def _marts() -> dict[str, dict]:
@@ -40,7 +44,7 @@ def test_every_mart_is_published_with_rows_for_every_brand(pipeline, history_run
         missing = sorted(set(marts) - published)
         assert not missing, f"marts not in the published warehouse: {missing}"
         short = {}
-        for name in set(marts) - ONLY_WITH_TODAY:
+        for name in set(marts) - ONLY_WITH_TODAY - ONLY_WITH_LISTENING:
             seen = {r[0] for r in con.execute(f"select distinct brand_id from {name}").fetchall()}
             if brands - seen:
                 short[name] = sorted(brands - seen)
