@@ -163,6 +163,14 @@ def expected_reputation(con, s) -> dict:
         "where brand_id = ? and date between ? and ?",
         params,
     )
+    # live incidents opened in the range, still open; unknown when listening has raised no alert at all
+    (incidents,) = _one(con, "select count(*) from reputation.fct_live_alerts", [])
+    (open_live,) = _one(
+        con,
+        "select count(*) filter (where status = 'open') from reputation.fct_live_alerts "
+        "where brand_id = ? and cast(opened_at as date) between ? and ?",
+        params,
+    )
     return {
         "mentions": mentions,
         "mentions_negative": negative,
@@ -170,6 +178,7 @@ def expected_reputation(con, s) -> dict:
         "comments": comments,
         "net_sentiment": _ratio(a_pos - a_neg, a_pos + a_neg),
         "alert_days": alerts if days else None,
+        "open_live_alerts": open_live if incidents else None,
     }
 
 
@@ -373,6 +382,64 @@ def test_the_page_renders_offline_with_the_published_figures(pipeline, published
         assert second != first
         assert_figures_equal(watched.figures(), EXPECTED[slug](published, second), f"{slug} {second}")
         assert page.eval_on_selector_all("[data-chart] .main-svg", "els => els.length") >= len(charts)
+        assert not watched.problems, watched.problems
+    finally:
+        watched.close()
+
+
+def test_the_reputation_page_lists_the_live_alerts_opened_in_the_range(browser, tmp_path):
+    """The first run's publication has no live alert (listening is off there): the table and the headline on
+    the small published warehouse of the unit tests, with one closed bad buzz on 11-16 and one open care
+    incident on 11-17 for brand a."""
+    from assets.publish import dashboards
+    from assets.publish.warehouse import publish
+    from tests.unit.test_dashboards import NASTY, make_warehouse
+
+    make_warehouse(tmp_path / "dbt.duckdb")
+    publish(tmp_path / "dbt.duckdb", tmp_path / "pub", {"checks_passed": 3, "run_id": "r"})
+    dashboards.build(tmp_path / "pub", "reputation")
+    watched = Watched(browser)
+    page = watched.page
+
+    def shown() -> tuple[str, list[list[str]]]:
+        watched.wait_drawn()
+        cells = page.eval_on_selector_all(
+            "#table-live_alerts tbody tr", "rows => rows.map(r => [...r.cells].map(c => c.textContent))"
+        )
+        return watched.figures()["open_live_alerts"][:2], cells
+
+    try:
+        page.goto((tmp_path / "pub" / "dashboards" / "reputation.html").as_uri())
+        figure, rows = shown()
+        assert watched.selection(("brand", "start", "end")) == {
+            "brand": "a",
+            "start": "2026-11-16",
+            "end": "2026-11-17",
+        }
+        assert figure == ("1", "1")
+        # open first; a summary is text, never markup
+        assert rows == [
+            ["open", "care SLA", "x", "2026-11-17 15:00", "2026-11-17 15:15", "3", "n/a", NASTY],
+            [
+                "closed",
+                "bad buzz",
+                "bluesky, mastodon",
+                "2026-11-16 13:10",
+                "2026-11-16 16:05",
+                "48",
+                "4.0",
+                "bad buzz over: A",
+            ],
+        ]
+        page.fill("#end", "2026-11-16")
+        page.dispatch_event("#end", "change")
+        figure, rows = shown()
+        assert figure == ("0", "0") and [r[0] for r in rows] == ["closed"]
+        page.fill("#end", "2026-11-17")  # end first: a start after the end would be swapped with it
+        page.fill("#start", "2026-11-17")
+        page.dispatch_event("#start", "change")
+        figure, rows = shown()
+        assert figure == ("1", "1") and [r[0] for r in rows] == ["open"]
         assert not watched.problems, watched.problems
     finally:
         watched.close()

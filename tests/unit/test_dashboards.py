@@ -50,6 +50,10 @@ DDL = {
     "reputation.fct_conversation_sentiment": """(brand_id varchar, platform varchar, date date,
         item_type varchar, item_id varchar, author_id varchar, sentiment varchar, sentiment_score double,
         text varchar)""",
+    "reputation.fct_live_alerts": """(incident_id varchar, brand_id varchar, kind varchar, date date,
+        opened_at timestamp, last_event_at timestamp, closed_at timestamp, status varchar, platforms varchar[],
+        peak_volume bigint, baseline_at_peak double, threshold_at_peak double, updates bigint,
+        latest_summary varchar)""",
     "campaigns.fct_campaign_audit": """(campaign_name varchar, campaign_brand_id varchar, group_id varchar,
         brand_id varchar, is_campaign_brand boolean, platform varchar, period varchar, period_order integer,
         timezone varchar, period_start date, period_end date, days_in_period integer, days_with_data integer,
@@ -77,6 +81,14 @@ def make_warehouse(path, skip: tuple[str, ...] = ()) -> None:
         "insert into competitors.fct_share_of_voice_daily values "
         "('a', 'a', 'mastodon', '2026-11-16', true, 3, 4, null, null, 5, 6), "
         "('a', 'b', 'mastodon', '2026-11-16', false, 1, 4, 10, 20, 1, 6)"
+    )
+    con.execute(
+        "insert into reputation.fct_live_alerts values "
+        "('bad_buzz:a:1', 'a', 'bad_buzz', '2026-11-16', '2026-11-16 13:10', '2026-11-16 16:05', '2026-11-16 16:05', "
+        " 'closed', ['bluesky', 'mastodon'], 48, 4.0, 12.0, 2, 'bad buzz over: A'), "
+        "('care_sla:a:1', 'a', 'care_sla', '2026-11-17', '2026-11-17 15:00', '2026-11-17 15:15', null, "
+        " 'open', ['x'], 3, null, null, 1, ?)",
+        [NASTY],
     )
     if "reputation.fct_conversation_sentiment" not in skip:
         con.execute(
@@ -152,6 +164,23 @@ def test_text_cannot_break_out_of_the_page_and_only_a_few_negative_items_are_emb
     examples = embedded(text)["data"]["examples"]
     texts = [r[examples["columns"].index("text")] for r in examples["rows"]]
     assert texts == [NASTY, "meh"]  # the two most negative of the brand's day; positives never
+
+
+def test_the_live_alerts_are_embedded_per_incident_with_their_platforms_and_no_payload(published):
+    publish_dir, _ = published
+    dashboards.build(publish_dir, "reputation")
+    text = (publish_dir / "dashboards" / "reputation.html").read_text()
+    assert "<script>alert(1)" not in text  # a summary cannot break out of the page either
+    live = embedded(text)["data"]["live_alerts"]
+    rows = [dict(zip(live["columns"], r, strict=True)) for r in live["rows"]]
+    assert [(r["incident_id"], r["date"], r["status"], r["platforms"]) for r in rows] == [
+        ("bad_buzz:a:1", "2026-11-16", "closed", ["bluesky", "mastodon"]),
+        ("care_sla:a:1", "2026-11-17", "open", ["x"]),
+    ]
+    assert "payload" not in live["columns"]
+    assert rows[0]["opened_at"] == "2026-11-16 13:10" and rows[1]["baseline_at_peak"] is None
+    assert rows[1]["latest_summary"] == NASTY
+    assert 'data-metric="open_live_alerts"' in text and 'id="table-live_alerts"' in text
 
 
 def test_the_brand_picker_knows_the_client_brands(published):
