@@ -10,7 +10,7 @@ DBT_ENV := SOCIAL_LAKE_URL=$(CURDIR)/.data/lake SOCIAL_WAREHOUSE_PATH=$(CURDIR)/
 DBT_SOURCES := $(shell find dbt_project/models dbt_project/macros dbt_project/tests -type f 2>/dev/null) dbt_project/dbt_project.yml
 MANIFEST := dbt_project/target/manifest.json
 
-.PHONY: setup demo test ui lint clean audit
+.PHONY: setup demo test ui lint clean audit bench bench-quick
 
 setup: /usr/bin/chromium $(VENV)/.installed $(MANIFEST) $(DAGSTER_HOME)/dagster.yaml
 
@@ -46,6 +46,20 @@ ui: setup
 # Audit a campaign of brands.yaml as one backfill run: make audit CAMPAIGN=autumn_blend_2026 [REFETCH=1]
 audit: setup
 	$(BIN)/python -m orchestration.campaign_audit $(CAMPAIGN) $(if $(REFETCH),--refetch)
+
+# Benchmarks (issue #9, BENCHMARKS.md): `make bench` runs the standard workload (10 brands x 6 platforms x 365
+# days on the sandbox over HTTP; long: not part of `make test`) and writes benchmarks/results.json;
+# `make bench-quick` (3 brands x 7 days, a few minutes, CI) writes benchmarks/results-quick.json. Figures are
+# printed and written, never asserted; both regenerate BENCHMARKS.md's tables. dlt: the `bench` extra.
+$(VENV)/.bench-installed: $(VENV)/.installed pyproject.toml
+	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[dev,bench]'
+	@touch $@
+
+bench: setup $(VENV)/.bench-installed
+	$(BIN)/python -m benchmarks --workload standard
+
+bench-quick: setup $(VENV)/.bench-installed
+	$(BIN)/python -m benchmarks --workload quick
 
 lint: setup
 	$(BIN)/ruff check .

@@ -1,0 +1,732 @@
+"""`make bench` / `make bench-quick`: every figure of issue #9 measured side by side in one process.
+
+    python -m benchmarks [--workload standard|quick] [--work-dir DIR]
+
+Phases, in order (each writes its figures to the results file as soon as it ends, so a run stopped early
+leaves every figure it did not reach marked "not measured", never guessed):
+  1. ingest vs a plain parse of the same pages (orjson, then an Arrow table), on `ingest_days` days
+  2. ingest vs dlt's rest_api source on the same sandbox endpoints (Mastodon posts and mentions) into Parquet
+  3. the daily run over a short history (a backfill of `short_history_days`, then the daily run)
+  4. the history backfill (one Dagster run): wall time and peak memory of each stage
+  5. the daily run over the long history; 6. dashboard queries p50/p95; 7. Parquet layout
+  8. a sample of the backfill's days, one Dagster run per day, extrapolated
+Runs are real runs of the project's job (in-process executor, a Dagster instance in the work directory),
+against the sandbox served over HTTP on 127.0.0.1 from a separate process (benchmarks/serve.py).
+"""
+
+import argparse
+import contextlib
+import cProfile
+import datetime as dt
+import importlib
+import io
+import json
+import os
+import platform as platform_mod
+import pstats
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import time
+import traceback
+from pathlib import Path
+
+from . import report
+from .memory import Sampler, descendants, ru_maxrss_bytes
+from .workloads import NOW, WORKLOADS, Workload, write_brands_file
+
+REPO = Path(__file__).resolve().parent.parent
+HERE = REPO / "benchmarks"
+PHASES = (
+    "ingest_vs_parse",
+    "ingest_vs_dlt",
+    "daily_short_history",
+    "backfill",
+    "daily_long_history",
+    "dashboard_queries",
+    "parquet_layout",
+    "per_day_runs",
+)
+ENTITIES = ("posts", "comments", "mentions", "account_snapshots")
+
+
+class Bench:
+    def __init__(self, workload: Workload, work: Path):
+        self.w = workload
+        self.work = work
+        self.results_path = HERE / workload.results_file
+        self.sampler = Sampler().start()
+        self.sandbox: subprocess.Popen | None = None
+        self.urls: dict[str, str] = {}
+        self.phase = "start"
+        self.results: dict = {
+            "workload": workload.describe(),
+            "machine": _machine(),
+            "started_at": _utcnow(),
+            "finished_at": None,
+            "status": "running",
+            "memory_measure": "RSS of the benchmark process plus its child processes (dbt), summed, sampled "
+            "every 0.5 s; the sandbox's process excluded",
+            "figures": {p: {"not_measured": "not reached"} for p in PHASES},
+        }
+        self.save()
+
+    # -- results --------------------------------------------------------------------------------------------
+
+    def save(self) -> None:
+        self.results["machine"]["load_average_now"] = list(os.getloadavg())
+        self.results["goals"] = report.goals(self.results)
+        tmp = self.results_path.with_suffix(".json.tmp")
+        tmp.write_text(json.dumps(self.results, indent=1, default=str) + "\n")
+        tmp.replace(self.results_path)
+        report.write_markdown(HERE, REPO / "BENCHMARKS.md")
+
+    def record(self, phase: str, figures: dict) -> None:
+        self.results["figures"][phase] = figures
+        self.save()
+        print(f"[bench] {phase}: {json.dumps(report.headline(phase, figures), default=str)}", flush=True)
+
+    def stop_early(self, why: str) -> None:
+        for p in PHASES:
+            if self.results["figures"][p].get("not_measured") == "not reached":
+                self.results["figures"][p] = {"not_measured": f"{why} during phase {self.phase}"}
+        self.results["status"] = f"stopped: {why} during phase {self.phase}"
+        self.results["finished_at"] = _utcnow()
+        self.save()
+
+    # -- the sandbox ----------------------------------------------------------------------------------------
+
+    def start_sandbox(self, brands_file: Path) -> None:
+        first = self.w.backfill_range()[0]
+        self.sandbox = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "benchmarks.serve",
+                "--brands",
+                str(brands_file),
+                "--now",
+                NOW.isoformat(),
+                "--first",
+                first.isoformat(),
+                "--last",
+                self.w.daily_last.isoformat(),
+            ],
+            cwd=REPO,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        self.sampler.exclude.add(self.sandbox.pid)
+        line = self.sandbox.stdout.readline()
+        if not line:
+            raise RuntimeError("the sandbox process exited before serving")
+        ready = json.loads(line)
+        self.urls = ready["urls"]
+        self.results["sandbox"] = {
+            "warm_seconds": ready["warm_seconds"],
+            "statuses_generated": ready["statuses"],
+            "pid": self.sandbox.pid,
+        }
+        print(f"[bench] sandbox ready: {ready['statuses']} statuses in {ready['warm_seconds']} s", flush=True)
+
+    def sandbox_rss(self) -> int | None:
+        from .memory import _rss_bytes
+
+        return _rss_bytes(self.sandbox.pid) if self.sandbox else None
+
+    def stop_sandbox(self) -> None:
+        if self.sandbox and self.sandbox.poll() is None:
+            self.sandbox.stdin.close()
+            try:
+                self.sandbox.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.sandbox.kill()
+
+    # -- one pipeline (data directory + Dagster instance) ---------------------------------------------------
+
+    def use_pipeline(self, name: str):
+        """Point the project's settings at work/<name> (fresh), load the Definitions there, and return
+        (defs, settings, instance)."""
+        import dagster as dg
+
+        base = self.work / name
+        if base.exists():
+            shutil.rmtree(base)
+        home = base / "dagster_home"
+        home.mkdir(parents=True)
+        (home / "dagster.yaml").write_text((REPO / "orchestration" / "dagster.yaml").read_text())
+        os.environ.update(
+            {
+                "SOCIAL_DATA_DIR": str(base),
+                "DAGSTER_HOME": str(home),
+                "SOCIAL_SANDBOX_URLS": ",".join(f"{p}={u}" for p, u in self.urls.items()),
+                "SOCIAL_SANDBOX_NOW": NOW.isoformat(),
+                "SOCIAL_PLATFORM_MODE": "sandbox",
+                "SOCIAL_BRANDS_FILE": str(self.brands_file),
+            }
+        )
+        if "orchestration.definitions" in sys.modules:
+            importlib.reload(sys.modules["orchestration.definitions"])
+        definitions = importlib.import_module("orchestration.definitions")
+        instance = dg.DagsterInstance.get()
+        return definitions.defs, definitions.settings, instance
+
+    def run(self, defs, instance, start: dt.date, end: dt.date, refetch=False) -> dict:
+        """One Dagster run of the job over start..end: wall time, steps, peak memory per stage."""
+        from orchestration.run import run_range
+
+        t0 = time.monotonic()
+        result = run_range(start, end, refetch=refetch, instance=instance, defs=defs)
+        t1 = time.monotonic()
+        out = {
+            "range": [start.isoformat(), end.isoformat()],
+            "days": (end - start).days + 1,
+            "success": result.success,
+            "wall_seconds": round(t1 - t0, 2),
+            "peak_rss_bytes": self.sampler.peak(t0, t1),
+            **_steps(instance, result.run_id, self.sampler, t0, t1),
+        }
+        if not result.success:
+            out["failures"] = [e.message for e in result.all_events if e.is_failure][:5]
+        return out
+
+    # -- phases ---------------------------------------------------------------------------------------------
+
+    def ingest_vs_parse(self) -> dict:
+        from assets.brand_config import load_brand_config
+        from assets.ingest.lake import Lake
+        from assets.ingest.landing import read_pages
+        from assets.ingest.platform_apis import SUPPORTED, PlatformApis
+        from assets.ingest.runner import ingest_range
+
+        config = load_brand_config(self.brands_file)
+        first, last = self.w.backfill_range(self.w.ingest_days)
+        days = [first + dt.timedelta(days=i) for i in range(self.w.ingest_days)]
+        lake = Lake(str(self.work / "ingest" / "lake"))
+        apis = PlatformApis(config, "sandbox", sandbox_urls=self.urls, sandbox_now=NOW.isoformat())
+        per, records, requests = {}, 0, 0
+        t0 = time.monotonic()
+        for p in SUPPORTED:
+            connector = apis.connector(p)
+            for entity in ENTITIES:
+                s = time.monotonic()
+                res = ingest_range(connector, lake, entity, days, force_refetch=True)
+                n = sum(r.write.written for r in res if r.write)
+                per[f"{p}/{entity}"] = {"records": n, "seconds": round(time.monotonic() - s, 3)}
+                records += n
+            requests += connector.http.requests_made
+        ingest_s = time.monotonic() - t0
+        peak = self.sampler.peak(t0, time.monotonic())
+        apis.close()
+
+        bodies = [
+            page.body
+            for p in SUPPORTED
+            for entity in ENTITIES
+            for d in days
+            for page in read_pages(lake, p, entity, d)
+        ]
+        parse_s, items, fallbacks = _plain_parse(bodies)
+        parse_s2, _, _ = _plain_parse(bodies)  # twice: the faster of the two, as a limit should be
+        parse_s = min(parse_s, parse_s2)
+
+        profile = _profile_ingest(
+            apis_factory=lambda: PlatformApis(
+                config, "sandbox", sandbox_urls=self.urls, sandbox_now=NOW.isoformat()
+            ),
+            lake=lake,
+            days=days,
+            ingest_range=ingest_range,
+            per=per,
+        )
+        return {
+            "days": [d.isoformat() for d in days],
+            "records": records,
+            "pages": len(bodies),
+            "page_bytes": sum(len(b) for b in bodies),
+            "http_requests": requests,
+            "ingest_seconds": round(ingest_s, 2),
+            "ingest_records_per_second": round(records / ingest_s, 1),
+            "ingest_peak_rss_bytes": peak,
+            "parse_seconds": round(parse_s, 3),
+            "parse_items": items,
+            "parse_arrow_fallbacks": fallbacks,
+            "parse_records_per_second": round(records / parse_s, 1),
+            "ratio_to_parse_limit": round(parse_s / ingest_s, 4),
+            "per_platform_entity": per,
+            "profile": profile,
+            "note": "ingest = assets.ingest.runner.ingest_range (fetch over HTTP, land, parse, write Parquet) "
+            "with a forced re-fetch, every platform and entity, outside Dagster; the limit = orjson.loads of "
+            "the same landed page bodies (already in memory) then pyarrow.Table.from_pylist of each page's "
+            "list of items; both in records of the ingest's output per second",
+        }
+
+    def ingest_vs_dlt(self) -> dict:
+        from assets.brand_config import load_brand_config
+        from assets.ingest.lake import Lake
+        from assets.ingest.platform_apis import PlatformApis
+        from assets.ingest.runner import ingest_range
+
+        try:
+            import dlt  # noqa: F401
+        except ImportError:
+            return {"not_measured": "dlt is not installed (pip install -e '.[bench]')"}
+        from .dlt_compare import run_dlt
+
+        config = load_brand_config(self.brands_file)
+        first, last = self.w.backfill_range(self.w.ingest_days)
+        days = [first + dt.timedelta(days=i) for i in range(self.w.ingest_days)]
+        lake = Lake(str(self.work / "dlt_ours" / "lake"))
+        apis = PlatformApis(config, "sandbox", sandbox_urls=self.urls, sandbox_now=NOW.isoformat())
+        connector = apis.connector("mastodon")
+        t0 = time.monotonic()
+        ours = 0
+        for entity in ("posts", "mentions"):
+            res = ingest_range(connector, lake, entity, days, force_refetch=True)
+            ours += sum(r.write.written for r in res if r.write)
+        ours_s = time.monotonic() - t0
+        ours_requests = connector.http.requests_made
+        apis.close()
+        theirs = run_dlt(config, self.urls["mastodon"], first, last, self.work / "dlt")
+        ours_rps = ours / ours_s
+        return {
+            "platform": "mastodon",
+            "entities": ["posts", "mentions"],
+            "days": [d.isoformat() for d in days],
+            "ours_records": ours,
+            "ours_seconds": round(ours_s, 2),
+            "ours_http_requests": ours_requests,
+            "ours_records_per_second": round(ours_rps, 1),
+            **{f"dlt_{k}": v for k, v in theirs.items()},
+            "ratio_ours_to_dlt": round(ours_rps / theirs["records_per_second"], 3)
+            if theirs.get("records_per_second")
+            else None,
+            "note": "the same endpoints (account statuses, tag timelines, search) over the same days; dlt "
+            "follows the Link headers (offset paging for search) and stops at the range's first day with an "
+            "incremental cursor on created_at (row_order desc), writing Parquet to a local filesystem "
+            "destination; ours lands the pages, parses them into canonical records (pseudonyms, brand "
+            "matching, sentiment) and writes Parquet. Each side counts its own output rows.",
+        }
+
+    def daily(self, defs, instance) -> dict:
+        from orchestration.schedules import daily_range
+
+        refresh = int(os.environ.get("SOCIAL_METRICS_REFRESH_DAYS") or 3)
+        start, end = daily_range(NOW + dt.timedelta(days=0), refresh)
+        assert end == self.w.daily_last
+        return self.run(defs, instance, start, end, refetch="posts")
+
+    def dashboard_queries(self, settings) -> dict:
+        import duckdb
+
+        from assets.publish.dashboards.queries import ALL
+        from assets.publish.warehouse import published_db
+
+        con = duckdb.connect(str(published_db(settings.publish_dir)), read_only=True)
+        per_query, every, first_runs = {}, [], []
+        for page, queries in ALL.items():
+            for name, sql in queries.items():
+                s = time.perf_counter()
+                con.execute(sql).fetchall()
+                first_runs.append(time.perf_counter() - s)
+                times = []
+                for _ in range(self.w.query_repeats):
+                    s = time.perf_counter()
+                    con.execute(sql).fetchall()
+                    times.append(time.perf_counter() - s)
+                every += times
+                per_query[f"{page}/{name}"] = {
+                    "p50_ms": round(_pct(times, 50) * 1000, 2),
+                    "p95_ms": round(_pct(times, 95) * 1000, 2),
+                }
+        con.close()
+        slowest = sorted(per_query.items(), key=lambda kv: -kv[1]["p95_ms"])[:5]
+        return {
+            "queries": len(per_query),
+            "executions": len(every),
+            "p50_ms": round(_pct(every, 50) * 1000, 2),
+            "p95_ms": round(_pct(every, 95) * 1000, 2),
+            "first_execution_p95_ms": round(_pct(first_runs, 95) * 1000, 2),
+            "slowest_p95": dict(slowest),
+            "per_query": per_query,
+            "note": f"each query of assets.publish.dashboards.queries.ALL once to warm up, then "
+            f"{self.w.query_repeats} timed executions (fetchall) on one read-only connection to the "
+            "published DuckDB file; p50/p95 over every timed execution",
+        }
+
+    def parquet_layout(self, settings) -> dict:
+        return _layout(Path(settings.lake_url), settings.publish_dir / "current" / "parquet")
+
+    def per_day(self, defs, instance, backfill: dict) -> dict:
+        first, last = self.w.backfill_range()
+        n = self.w.per_day_samples
+        span = (last - first).days
+        days = sorted({first + dt.timedelta(days=round(span * (i + 1) / (n + 1))) for i in range(n)})
+        runs = [self.run(defs, instance, d, d, refetch=True) for d in days]
+        mean = statistics.mean(r["wall_seconds"] for r in runs)
+        extrapolated = mean * self.w.backfill_days
+        out = {
+            "days": [d.isoformat() for d in days],
+            "runs": [{k: r[k] for k in ("range", "success", "wall_seconds", "stages")} for r in runs],
+            "mean_seconds_per_day_run": round(mean, 2),
+            "extrapolated_seconds": round(extrapolated, 1),
+            "note": "each sampled day as its own run of the job (in-process, refetch: the API is called again "
+            "as the backfill did), on the backfill's lake; extrapolated = mean x backfill days. A CLI run "
+            "per day would add the process start-up (tens of seconds) to each.",
+        }
+        if backfill.get("wall_seconds"):
+            out["backfill_seconds"] = backfill["wall_seconds"]
+            out["ratio_per_day_to_backfill"] = round(extrapolated / backfill["wall_seconds"], 2)
+        return out
+
+    # -- the whole -------------------------------------------------------------------------------------------
+
+    def main(self) -> int:
+        self.brands_file = write_brands_file(self.w, self.work / "brands.yaml")
+        self.phase = "sandbox"
+        self.start_sandbox(self.brands_file)
+        self.save()
+
+        self.phase = "ingest_vs_parse"
+        self.guard("ingest_vs_parse", self.ingest_vs_parse)
+        self.phase = "ingest_vs_dlt"
+        self.guard("ingest_vs_dlt", self.ingest_vs_dlt)
+
+        self.phase = "daily_short_history"
+
+        def short():
+            defs, _settings, instance = self.use_pipeline("short_history")
+            backfill = self.run(defs, instance, *self.w.backfill_range(self.w.short_history_days))
+            daily = self.run_daily(defs, instance)
+            instance.dispose()
+            return {"history_days": self.w.short_history_days, "history_backfill": backfill, "daily": daily}
+
+        self.guard("daily_short_history", short)
+
+        self.phase = "backfill"
+        defs, settings, instance = self.use_pipeline("main")
+        backfill = self.guard("backfill", lambda: self.backfill(defs, instance, settings))
+
+        self.phase = "daily_long_history"
+
+        def long():
+            daily = self.run_daily(defs, instance)
+            out = {"history_days": self.w.backfill_days, "daily": daily}
+            short_fig = self.results["figures"]["daily_short_history"]
+            if "daily" in short_fig and daily["success"] and short_fig["daily"]["success"]:
+                out["ratio_long_to_short"] = round(
+                    daily["wall_seconds"] / short_fig["daily"]["wall_seconds"], 3
+                )
+            return out
+
+        if backfill and backfill.get("success"):
+            self.guard("daily_long_history", long)
+            self.phase = "dashboard_queries"
+            self.guard("dashboard_queries", lambda: self.dashboard_queries(settings))
+            self.phase = "parquet_layout"
+            self.guard("parquet_layout", lambda: self.parquet_layout(settings))
+            self.phase = "per_day_runs"
+            self.guard("per_day_runs", lambda: self.per_day(defs, instance, backfill))
+        else:
+            for p in ("daily_long_history", "dashboard_queries", "parquet_layout", "per_day_runs"):
+                self.results["figures"][p] = {"not_measured": "the history backfill did not succeed"}
+        instance.dispose()
+
+        self.results["memory_peak_ru_maxrss"] = ru_maxrss_bytes()
+        self.results["sandbox"]["rss_bytes_at_end"] = self.sandbox_rss()
+        self.results["finished_at"] = _utcnow()
+        self.results["status"] = "complete"
+        self.save()
+        self.stop_sandbox()
+        self.sampler.stop()
+        print(report.table(self.results), flush=True)
+        return 0
+
+    def run_daily(self, defs, instance) -> dict:
+        return self.daily(defs, instance)
+
+    def backfill(self, defs, instance, settings) -> dict:
+        first, last = self.w.backfill_range()
+        out = self.run(defs, instance, first, last)
+        out["records"] = _raw_rows(Path(settings.lake_url), first, last)
+        if out["wall_seconds"]:
+            out["records_per_second"] = round(out["records"]["total"] / out["wall_seconds"], 1)
+        return out
+
+    def guard(self, phase: str, fn):
+        try:
+            figures = fn()
+        except Exception as exc:  # a phase that breaks is reported as such; the others still run
+            traceback.print_exc()
+            figures = {"not_measured": f"failed: {type(exc).__name__}: {exc}"[:500]}
+        self.record(phase, figures)
+        return figures
+
+
+# -- helpers -------------------------------------------------------------------------------------------------
+
+
+def _utcnow() -> str:
+    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+
+
+def _machine() -> dict:
+    mem = {}
+    try:
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            k, v = line.split(":", 1)
+            if k in ("MemTotal", "MemAvailable"):
+                mem[k] = int(v.split()[0]) * 1024
+    except OSError:
+        pass
+    return {
+        "cpus": os.cpu_count(),
+        "python": platform_mod.python_version(),
+        "load_average_at_start": list(os.getloadavg()),
+        **{f"{k}_bytes": v for k, v in mem.items()},
+        "shared": "other engineers' jobs may run on the same cores; see the load averages",
+    }
+
+
+def _pct(values: list[float], q: float) -> float:
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    k = (len(ordered) - 1) * q / 100
+    lo, hi = int(k), min(int(k) + 1, len(ordered) - 1)
+    return ordered[lo] + (ordered[hi] - ordered[lo]) * (k - lo)
+
+
+STAGES = ("ingest", "marts", "gate", "publication", "dashboards", "other")
+
+
+def stage_of(step_key: str) -> str:
+    if step_key.startswith("raw__") or step_key.startswith("raw_"):
+        return "ingest"
+    if "dashboards" in step_key:
+        return "dashboards"
+    if step_key.startswith("published__warehouse"):
+        return "publication"
+    if "dbt" in step_key:
+        return "marts"
+    if "gx_suite" in step_key or "check" in step_key or "freshness" in step_key:
+        return "gate"  # the blocking checks on the marts (the raw assets' checks run inside their steps)
+    return "other"
+
+
+def _steps(instance, run_id: str, sampler: Sampler, t0: float, t1: float) -> dict:
+    """Per-step wall times from the run's event log, summed per stage, with each stage's peak memory."""
+    from dagster import DagsterEventType
+
+    wall0 = time.time() - (time.monotonic() - t0)  # the run's start on the wall clock
+    spans: dict[str, list[float]] = {}
+    for entry in instance.all_logs(run_id):
+        ev = entry.dagster_event
+        if ev is None or not ev.step_key:
+            continue
+        if ev.event_type in (DagsterEventType.STEP_START,):
+            spans.setdefault(ev.step_key, [entry.timestamp, entry.timestamp])[0] = entry.timestamp
+        elif ev.event_type in (DagsterEventType.STEP_SUCCESS, DagsterEventType.STEP_FAILURE):
+            spans.setdefault(ev.step_key, [entry.timestamp, entry.timestamp])[1] = entry.timestamp
+    stages: dict[str, dict] = {}
+    for key, (s, e) in spans.items():
+        st = stages.setdefault(stage_of(key), {"seconds": 0.0, "steps": {}, "_spans": []})
+        st["seconds"] += e - s
+        st["steps"][key] = round(e - s, 2)
+        st["_spans"].append((t0 + (s - wall0), t0 + (e - wall0)))
+    for st in stages.values():
+        peaks = [p for a, b in st.pop("_spans") if (p := sampler.peak(a, b)) is not None]
+        st["peak_rss_bytes"] = max(peaks) if peaks else None
+        st["seconds"] = round(st["seconds"], 2)
+        st["steps"] = dict(sorted(st["steps"].items(), key=lambda kv: -kv[1]))
+    covered = sum(st["seconds"] for st in stages.values())
+    starts = [s for s, _e in spans.values()]
+    ends = [e for _s, e in spans.values()]
+    return {
+        "stages": {k: stages[k] for k in STAGES if k in stages},
+        "outside_steps_seconds": round((t1 - t0) - covered, 2),
+        # run creation: Dagster writes the run's planned events (one per asset and per check) before its
+        # first step; then the end of the run after the last step
+        "before_first_step_seconds": round(min(starts) - wall0, 2) if starts else None,
+        "after_last_step_seconds": round(wall0 + (t1 - t0) - max(ends), 2) if ends else None,
+        "planned_events": _planned_events(instance, run_id),
+    }
+
+
+def _planned_events(instance, run_id: str) -> int:
+    from dagster import DagsterEventType
+
+    kinds = {
+        DagsterEventType.ASSET_MATERIALIZATION_PLANNED,
+        DagsterEventType.ASSET_CHECK_EVALUATION_PLANNED,
+    }
+    return sum(
+        1
+        for e in instance.all_logs(run_id)
+        if e.dagster_event is not None and e.dagster_event.event_type in kinds
+    )
+
+
+def _items(doc) -> list | None:
+    """The page's records: the longest list of objects within two levels of the document."""
+    best = None
+    frontier = [doc]
+    for _ in range(3):
+        nxt = []
+        for node in frontier:
+            if isinstance(node, list):
+                if node and isinstance(node[0], dict) and (best is None or len(node) > len(best)):
+                    best = node
+            elif isinstance(node, dict):
+                nxt.extend(v for v in node.values() if isinstance(v, (dict, list)))
+        frontier = nxt
+    return best
+
+
+def _plain_parse(bodies: list[str]) -> tuple[float, int, int]:
+    import orjson
+    import pyarrow as pa
+
+    items_n, fallbacks = 0, 0
+    t0 = time.perf_counter()
+    for body in bodies:
+        doc = orjson.loads(body)
+        items = _items(doc)
+        if not items:
+            continue
+        items_n += len(items)
+        try:
+            pa.Table.from_pylist(items)
+        except (pa.ArrowException, TypeError, ValueError):
+            # mixed types across items: nested values as JSON text, as a loader without a schema would
+            fallbacks += 1
+            pa.Table.from_pylist(
+                [
+                    {k: orjson.dumps(v).decode() if isinstance(v, (dict, list)) else v for k, v in it.items()}
+                    for it in items
+                ]
+            )
+    return time.perf_counter() - t0, items_n, fallbacks
+
+
+def _profile_ingest(apis_factory, lake, days, ingest_range, per: dict) -> dict:
+    """cProfile of the slowest platform/entity of the ingest, run again (its figures are not the ingest's)."""
+    slowest = max(per, key=lambda k: per[k]["seconds"])
+    platform, entity = slowest.split("/")
+    apis = apis_factory()
+    prof = cProfile.Profile()
+    prof.enable()
+    ingest_range(apis.connector(platform), lake, entity, days, force_refetch=True)
+    prof.disable()
+    apis.close()
+    stream = io.StringIO()
+    stats = pstats.Stats(prof, stream=stream)
+    total = stats.total_tt
+    rows = []
+    for (file, line, fn), (_cc, _nc, tt, ct, _callers) in stats.stats.items():
+        rows.append((tt, ct, f"{Path(file).name}:{line}({fn})"))
+    top_self = sorted(rows, reverse=True)[:15]
+    return {
+        "profiled": slowest,
+        "total_seconds": round(total, 2),
+        "top_self_time": [{"fn": f, "self_s": round(tt, 3), "cum_s": round(ct, 3)} for tt, ct, f in top_self],
+    }
+
+
+def _raw_rows(lake_root: Path, first: dt.date, last: dt.date) -> dict:
+    import duckdb
+
+    out, total = {}, 0
+    con = duckdb.connect()
+    for folder in sorted((lake_root / "raw").glob("*/*")):
+        if folder.parent.name == "reference" or not any(folder.glob("dt=*/*.parquet")):
+            continue
+        n = con.execute(
+            "select count(*) from read_parquet(?, hive_partitioning=true) where dt between ? and ?",
+            [str(folder / "dt=*" / "*.parquet"), first, last],
+        ).fetchone()[0]
+        out[f"{folder.parent.name}/{folder.name}"] = n
+        total += n
+    con.close()
+    return {"total": total, "by_dataset": out}
+
+
+def _layout(lake_root: Path, published: Path) -> dict:
+    import pyarrow.parquet as pq
+
+    def describe(files_by_partition: dict[str, list[Path]]) -> dict:
+        groups, files_per = [], []
+        for files in files_by_partition.values():
+            files_per.append(len(files))
+            for f in files:
+                md = pq.ParquetFile(f).metadata
+                groups += [md.row_group(i).num_rows for i in range(md.num_row_groups)]
+        if not groups:
+            return {"partitions": len(files_per), "row_groups": 0}
+        return {
+            "partitions": len(files_per),
+            "files": sum(files_per),
+            "files_per_partition": {"min": min(files_per), "max": max(files_per)},
+            "row_groups": len(groups),
+            "rows_per_row_group": {
+                "min": min(groups),
+                "median": statistics.median(groups),
+                "mean": round(statistics.mean(groups), 1),
+                "max": max(groups),
+            },
+        }
+
+    raw = {}
+    for folder in sorted((lake_root / "raw").glob("*/*")):
+        parts = {p.name: sorted(p.glob("*.parquet")) for p in folder.glob("dt=*") if p.is_dir()}
+        if parts:
+            raw[f"{folder.parent.name}/{folder.name}"] = describe(parts)
+    all_raw = {}
+    for folder in sorted((lake_root / "raw").glob("*/*")):
+        for p in folder.glob("dt=*"):
+            all_raw[str(p)] = sorted(p.glob("*.parquet"))
+    pub = {f.name: [f] for f in sorted(published.glob("*.parquet"))} if published.exists() else {}
+    return {
+        "raw_all": describe(all_raw),
+        "raw_by_dataset": raw,
+        "published_marts": describe(pub),
+        "published_by_table": {k: describe({k: v}) for k, v in pub.items()},
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--workload", choices=sorted(WORKLOADS), default="standard")
+    p.add_argument("--work-dir", type=Path, default=None, help="default: .data/bench/<workload>")
+    args = p.parse_args(argv)
+    workload = WORKLOADS[args.workload]
+    work = (args.work_dir or REPO / ".data" / "bench" / workload.name).resolve()
+    if work.exists():
+        shutil.rmtree(work)
+    work.mkdir(parents=True)
+    os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
+    os.environ.setdefault("DO_NOT_TRACK", "1")
+    os.environ.setdefault("RUNTIME__DLTHUB_TELEMETRY", "false")
+    bench = Bench(workload, work)
+
+    def on_signal(signum, _frame):
+        # Stopped from outside (the deadline, Ctrl-C): keep what was measured, name what was not, and go.
+        bench.stop_early(f"stopped by signal {signal.Signals(signum).name}")
+        for pid in descendants(os.getpid()):  # dbt, the sandbox: nothing of ours outlives the benchmark
+            with contextlib.suppress(OSError):
+                os.kill(pid, signal.SIGKILL)
+        os._exit(128 + signum)
+
+    signal.signal(signal.SIGTERM, on_signal)
+    signal.signal(signal.SIGINT, on_signal)
+    try:
+        return bench.main()
+    except Exception as exc:
+        traceback.print_exc()
+        bench.stop_early(f"failed: {type(exc).__name__}: {exc}"[:300])
+        return 1
+    finally:
+        bench.stop_sandbox()
