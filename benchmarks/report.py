@@ -148,6 +148,15 @@ def table(results: dict) -> str:
     if "stages" in bf:
         outside = _fmt(bf.get("outside_steps_seconds"), "s")
         lines.append(f"| 1 | … outside the steps (run creation and end) | {outside} | | |")
+    dbt = bf.get("dbt")
+    if dbt:
+        kinds = ", ".join(
+            f"{v['nodes']} {k}s {_fmt(v['seconds'], 's')}" for k, v in dbt["by_kind"].items() if v["nodes"]
+        )
+        lines.append(
+            f"| 1 | … of which dbt build (dbt's own elapsed time; node times: {kinds}) | "
+            f"{_fmt(dbt['elapsed_seconds'], 's')} | | |"
+        )
     if bf.get("before_first_step_seconds") is not None:
         lines.append(
             f"| 1 | … of which run creation ({_fmt(bf.get('planned_events'))} planned events written before the "

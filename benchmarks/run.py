@@ -189,6 +189,7 @@ class Bench:
             "peak_rss_bytes": self.sampler.peak(t0, t1),
             **_steps(instance, result.run_id, self.sampler, t0, t1),
         }
+        out["dbt"] = _dbt_timings(result.run_id)
         if not result.success:
             out["failures"] = [e.message for e in result.all_events if e.is_failure][:5]
         return out
@@ -198,7 +199,7 @@ class Bench:
     def ingest_vs_parse(self) -> dict:
         from assets.brand_config import load_brand_config
         from assets.ingest.lake import Lake
-        from assets.ingest.landing import read_pages
+        from assets.ingest.landing import has_pages, read_pages
         from assets.ingest.platform_apis import SUPPORTED, PlatformApis
         from assets.ingest.runner import ingest_range
 
@@ -222,11 +223,12 @@ class Bench:
         peak = self.sampler.peak(t0, time.monotonic())
         apis.close()
 
-        bodies = [
+        bodies = [  # a day out of the platform's reach (X's search: 7 days) was never landed
             page.body
             for p in SUPPORTED
             for entity in ENTITIES
             for d in days
+            if has_pages(lake, p, entity, d)
             for page in read_pages(lake, p, entity, d)
         ]
         parse_s, items, fallbacks = _plain_parse(bodies)
@@ -568,6 +570,26 @@ def _planned_events(instance, run_id: str) -> int:
         for e in instance.all_logs(run_id)
         if e.dagster_event is not None and e.dagster_event.event_type in kinds
     )
+
+
+def _dbt_timings(run_id: str) -> dict | None:
+    """dbt's own timings of the run's `dbt build` (run_results.json of its target folder, which dagster-dbt
+    names <step>-<run id's first 7 characters>-<hash>): where dbt's time goes, models against tests."""
+    found = list((REPO / "dbt_project" / "target").glob(f"*-{run_id[:7]}-*/run_results.json"))
+    if not found:
+        return None
+    doc = json.loads(max(found, key=lambda p: p.stat().st_mtime).read_text())
+    kinds: dict[str, dict] = {}
+    for r in doc["results"]:
+        k = kinds.setdefault(r["unique_id"].split(".")[0], {"nodes": 0, "seconds": 0.0})
+        k["nodes"] += 1
+        k["seconds"] += r["execution_time"]
+    top = sorted(doc["results"], key=lambda r: -r["execution_time"])[:8]
+    return {
+        "elapsed_seconds": round(doc.get("elapsed_time", 0.0), 1),
+        "by_kind": {k: {"nodes": v["nodes"], "seconds": round(v["seconds"], 1)} for k, v in kinds.items()},
+        "slowest": {r["unique_id"]: round(r["execution_time"], 2) for r in top},
+    }
 
 
 def _items(doc) -> list | None:
