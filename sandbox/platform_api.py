@@ -34,6 +34,9 @@ class PlatformApi:
         self._started = (time.monotonic(), world.now.timestamp())
         self._requests = itertools.count(1)
         self._count_lock = threading.Lock()
+        self.requests_seen = (
+            0  # the last request number drawn: fault injection's figures are counted up to it
+        )
         self._setup()
 
     def _setup(self) -> None:
@@ -49,4 +52,5 @@ class PlatformApi:
 
     def next_request_number(self) -> int:
         with self._count_lock:
-            return next(self._requests)
+            self.requests_seen = next(self._requests)
+            return self.requests_seen

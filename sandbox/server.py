@@ -135,6 +135,7 @@ class SandboxServer:
         self.rate_limit = rate_limit or RateLimit()
         self.api = None
         self._httpd: ThreadingHTTPServer | None = None
+        self._handler: type[_Handler] | None = None
         self._thread: threading.Thread | None = None
 
     @property
@@ -154,7 +155,7 @@ class SandboxServer:
         )
         httpd = _QuietServer((self.host, self.port), handler)
         httpd.daemon_threads = True
-        self._httpd = httpd
+        self._httpd, self._handler = httpd, handler
         self.api = api_class(self.world.platform)(
             self.world, self.url, self.access_token, self.rate_limit, self.faults
         )
@@ -164,6 +165,11 @@ class SandboxServer:
         )
         self._thread.start()
         return self
+
+    @property
+    def requests_served(self) -> int:
+        """Answers handled so far (the numbers the server-level faults, slow and reset, were drawn for)."""
+        return self._handler.counter[0] if self._handler is not None else 0
 
     def stop(self) -> None:
         if self._httpd is None:

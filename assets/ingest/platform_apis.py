@@ -90,13 +90,28 @@ class PlatformApis:
         else:
             base_url, credentials = self.sandbox_urls.get(platform) or self._start_sandbox(platform), {}
         http = HttpCore(
-            platform, base_url, rate_limit_style=module.RATE_LIMIT_STYLE, **module.http_options(credentials)
+            platform,
+            base_url,
+            rate_limit_style=module.RATE_LIMIT_STYLE,
+            timeout=(5.0, self.read_timeout()),
+            **module.http_options(credentials),
         )
         self._clients.append(http)
         pseudonymize = pseudonymizer_from_env(self._env, self.mode)
         return module.Connector(
             http, self.config, pseudonymize, lookback_days=self.lookback, credentials=credentials
         )
+
+    def read_timeout(self) -> float:
+        """Seconds to wait for an answer before trying again (SOCIAL_HTTP_TIMEOUT_SECONDS, default 30)."""
+        value = self._env.get("SOCIAL_HTTP_TIMEOUT_SECONDS") or "30"
+        try:
+            seconds = float(value)
+        except ValueError:
+            seconds = 0.0
+        if not seconds > 0:
+            raise PlatformConfigError(f"SOCIAL_HTTP_TIMEOUT_SECONDS must be a positive number, got {value!r}")
+        return seconds
 
     def _start_sandbox(self, platform: str) -> str:
         if platform not in self._servers:

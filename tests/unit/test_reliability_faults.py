@@ -98,3 +98,25 @@ def test_resets_storms_and_a_type_change_lose_nothing_silently(platform, tmp_pat
         if platform == "youtube":
             assert reasons == []  # YouTube's counts are decimal strings already: read as such
     assert sum(len(clean[e]) for e in ENTITIES) > 10
+
+
+def test_the_read_timeout_comes_from_the_environment_and_a_bad_one_is_named():
+    from pathlib import Path
+
+    from assets.brand_config import load_brand_config
+    from assets.ingest.platform_apis import PlatformApis, PlatformConfigError
+
+    config = load_brand_config(Path(__file__).resolve().parents[2] / "brands.yaml")
+    urls = {"mastodon": "http://127.0.0.1:9"}  # never called: the client is only built
+    assert (
+        PlatformApis(config, "sandbox", sandbox_urls=urls, env={}).connector("mastodon").http.timeout[1] == 30
+    )
+    apis = PlatformApis(config, "sandbox", sandbox_urls=urls, env={"SOCIAL_HTTP_TIMEOUT_SECONDS": "4"})
+    assert apis.connector("mastodon").http.timeout == (5.0, 4.0)
+    for bad in ("soon", "0", "-1"):
+        with pytest.raises(
+            PlatformConfigError, match=f"SOCIAL_HTTP_TIMEOUT_SECONDS must be a positive number, got '{bad}'"
+        ):
+            PlatformApis(
+                config, "sandbox", sandbox_urls=urls, env={"SOCIAL_HTTP_TIMEOUT_SECONDS": bad}
+            ).connector("mastodon")
