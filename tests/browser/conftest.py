@@ -224,7 +224,9 @@ def browser():
 @pytest.fixture(scope="package")
 def page(browser):
     context = browser.new_context(viewport={"width": 1920, "height": 1080})
-    context.set_default_timeout(60_000)
+    # generous: on a busy 2-core machine the webserver shares the CPU with the backfill's run (dbt), and a
+    # page may take a minute or more; every wait returns as soon as its element is there
+    context.set_default_timeout(180_000)
     try:
         yield context.new_page()
     finally:

@@ -108,13 +108,13 @@ def test_asset_graph_shows_the_groups_and_an_asset_shows_its_checks(
     assert groups == GROUPS, f"the Definitions' groups changed: {sorted(groups)}"
 
     # The global asset lineage: with this many assets the graph starts with each group collapsed into a box.
-    page.goto(f"{dagster_ui.url}/asset-groups", wait_until="networkidle")
-    _dismiss_welcome(page)
+    page.goto(f"{dagster_ui.url}/asset-groups", wait_until="load")
     boxes = page.locator("svg foreignObject.group > div")  # the HTML inside the graph's SVG
     boxes.nth(len(GROUPS) - 1).wait_for()
+    _dismiss_welcome(page)  # drawn with the page, over the graph
     shown = {box.inner_text().split("\n")[0].strip() for box in boxes.all()}
     # each box then reads "N assets (fetching statuses)" until the materialization statuses arrive
-    expect(page.get_by_text("fetching statuses")).to_have_count(0, timeout=60_000)
+    expect(page.get_by_text("fetching statuses")).to_have_count(0, timeout=180_000)
     screenshot = artifacts / "dagster_ui.png"
     page.screenshot(path=str(screenshot))
     report(f"asset graph screenshot: {screenshot}")
@@ -123,7 +123,7 @@ def test_asset_graph_shows_the_groups_and_an_asset_shows_its_checks(
     # An asset's page lists its checks: the dbt tests and the Great Expectations suite of the mart.
     checks = _asset_node(dagster_ui, CHECKED_ASSET)["assetChecksOrError"]["checks"]
     assert len(checks) >= 2, checks
-    page.goto(f"{dagster_ui.url}/assets/{'/'.join(CHECKED_ASSET)}?view=checks", wait_until="networkidle")
+    page.goto(f"{dagster_ui.url}/assets/{'/'.join(CHECKED_ASSET)}?view=checks", wait_until="load")
     page.get_by_text(f"Checks ({len(checks)})", exact=True).wait_for()
     # The list is virtualized (rows drawn as they scroll into view) and sorted by name: the first ones show.
     for name in sorted(c["name"] for c in checks)[:5]:
@@ -186,7 +186,7 @@ def test_backfill_of_the_daily_job_launched_through_graphql_succeeds(
     assert statuses and all(s == "SUCCEEDED" for s in statuses), statuses
 
     # What a person sees: the backfill's page says it completed.
-    page.goto(f"{dagster_ui.url}/runs/b/{backfill_id}", wait_until="networkidle")
+    page.goto(f"{dagster_ui.url}/runs/b/{backfill_id}", wait_until="load")
     page.get_by_text("Succeeded", exact=True).first.wait_for()  # the status tag of COMPLETED_SUCCESS
     screenshot = artifacts / "dagster_ui_backfill.png"
     page.screenshot(path=str(screenshot))
