@@ -4,14 +4,18 @@ from collections.abc import Callable, Sequence
 
 import dagster as dg
 
+from assets.transform.dbt_assets import WAREHOUSE_POOL
+
 from .dashboards import PAGES, build
-from .gate import check_states, require_open_gate, upstream_check_keys
+from .gate import check_states, require_open_gate, upstream_check_keys, waiting_only
 from .warehouse import publish, published_db
 
 PUBLISHED_WAREHOUSE = dg.AssetKey(["published", "warehouse"])
 # The asset key mirrors the file: <publish_dir>/dashboards/<page>.html
 DASHBOARD_KEYS = {p.slug: dg.AssetKey(["published", "dashboards", p.slug]) for p in PAGES}
 COMMUNITY_OVERVIEW = DASHBOARD_KEYS["community"]
+# An overlapping run's checks still to come: look again every 20 s for up to an hour before failing.
+GATE_WAIT_SECONDS, GATE_WAIT_RETRIES = 20, 180
 
 
 def build_publish_assets(
@@ -24,7 +28,7 @@ def build_publish_assets(
         deps=list(mart_keys),
         group_name="publish",
         kinds={"duckdb", "parquet"},
-        pool="warehouse_writer",
+        pool=WAREHOUSE_POOL,
         description="Read-only DuckDB file + Parquet per mart for BI tools; replaced atomically, and only when "
         "the latest result of every upstream check passed, whichever run produced it. With the lake on S3, "
         "the Parquet files are published there too (<lake>/published/current.json names the version).",
@@ -34,10 +38,24 @@ def build_publish_assets(
         settings = context.resources.settings
         lake = context.resources.lake
         blocking, advisory = upstream_check_keys(asset_graph(), PUBLISHED_WAREHOUSE)
-        states = check_states(context.instance, blocking)
+        # the other steps that write the warehouse: another run that has started one has changed the data
+        writers = frozenset(
+            n.name
+            for n in context.job_def.graph.node_dict.values()
+            if getattr(n.definition, "pool", None) == WAREHOUSE_POOL and n.name != context.op.name
+        )
+        states = check_states(context.instance, blocking, context.run.run_id, writers)
+        if waiting_only(states) and context.retry_number < GATE_WAIT_RETRIES:
+            # another run rebuilt the warehouse and its checks are still running: step out of the pool
+            # (so that run can go on) and look again, rather than fail an overlapping run
+            pending = sorted({s.run_id for s in states if s.status == "pending"})
+            context.log.info(f"waiting for the checks of run(s) {pending} to finish")
+            raise dg.RetryRequested(max_retries=GATE_WAIT_RETRIES, seconds_to_wait=GATE_WAIT_SECONDS)
         require_open_gate(states)
         notes = [
-            s for s in check_states(context.instance, advisory) if s.status not in ("passed", "never_ran")
+            s
+            for s in check_states(context.instance, advisory, context.run.run_id, writers)
+            if s.status not in ("passed", "never_ran")
         ]
         pub = publish(
             settings.warehouse_path,

@@ -3,6 +3,11 @@
 A blocking check only stops downstream steps of its own run; a later run does not look back. So the
 publication asks the instance for the latest result of every check upstream of it, whichever run made
 it, and refuses to publish when any of them failed, was skipped or never ran.
+
+Runs overlap (a backfill while the daily run runs). Another run still in progress plans its checks when it
+starts; until its warehouse-writing step (dbt) has started, the warehouse holds none of its data, so its
+planned checks say nothing yet and the previous result stands. Once it has rebuilt the warehouse, its
+checks' results are what the data needs: they are "pending", and the publication waits for them.
 """
 
 from __future__ import annotations
@@ -10,13 +15,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import dagster as dg
+from dagster._core.events import DagsterEventType
 from dagster._core.storage.asset_check_execution_record import AssetCheckExecutionRecordStatus
+
+PLANNED = AssetCheckExecutionRecordStatus.PLANNED
+SUCCEEDED = AssetCheckExecutionRecordStatus.SUCCEEDED
+FAILED = AssetCheckExecutionRecordStatus.FAILED
 
 
 @dataclass(frozen=True)
 class CheckState:
     key: dg.AssetCheckKey
-    status: str  # passed | failed | warned | not_executed | never_ran
+    status: str  # passed | failed | warned | not_executed | never_ran | pending
     run_id: str | None
     detail: str = ""
 
@@ -45,19 +55,38 @@ def upstream_check_keys(
     return blocking, keys - blocking
 
 
-def check_states(instance: dg.DagsterInstance, check_keys: set[dg.AssetCheckKey]) -> list[CheckState]:
+def check_states(
+    instance: dg.DagsterInstance,
+    check_keys: set[dg.AssetCheckKey],
+    current_run_id: str | None = None,
+    writer_steps: frozenset[str] = frozenset(),
+) -> list[CheckState]:
+    """writer_steps: the step keys that write the warehouse (see the module's docstring)."""
     latest = instance.event_log_storage.get_latest_asset_check_execution_by_key(list(check_keys))
+    other_runs: dict[str, str] = {}  # run id -> "finished" | "before_writing" | "written"
     states = []
     for key in sorted(check_keys, key=lambda k: (k.asset_key.to_user_string(), k.name)):
         rec = latest.get(key)
+        if rec is not None and rec.status == PLANNED and rec.run_id != current_run_id:
+            if rec.run_id not in other_runs:
+                other_runs[rec.run_id] = _run_progress(instance, rec.run_id, writer_steps)
+            progress = other_runs[rec.run_id]
+            if progress == "written":
+                states.append(CheckState(key, "pending", rec.run_id, "its run rebuilt the warehouse"))
+                continue
+            if progress == "before_writing":
+                earlier = instance.event_log_storage.get_asset_check_execution_history(
+                    key, limit=1, cursor=rec.id, status={SUCCEEDED, FAILED}
+                )
+                rec = earlier[0] if earlier else None
         if rec is None:
             states.append(CheckState(key, "never_ran", None))
             continue
-        if rec.status == AssetCheckExecutionRecordStatus.PLANNED:
+        if rec.status == PLANNED:
             states.append(CheckState(key, "not_executed", rec.run_id, "planned but no result was recorded"))
             continue
         evaluation = rec.event.asset_check_evaluation if rec.event else None
-        if rec.status == AssetCheckExecutionRecordStatus.SUCCEEDED:
+        if rec.status == SUCCEEDED:
             states.append(CheckState(key, "passed", rec.run_id))
         elif evaluation is not None and evaluation.severity == dg.AssetCheckSeverity.WARN:
             states.append(CheckState(key, "warned", rec.run_id, evaluation.description or ""))
@@ -66,6 +95,23 @@ def check_states(instance: dg.DagsterInstance, check_keys: set[dg.AssetCheckKey]
                 CheckState(key, "failed", rec.run_id, (evaluation.description or "") if evaluation else "")
             )
     return states
+
+
+def _run_progress(instance: dg.DagsterInstance, run_id: str, writer_steps: frozenset[str]) -> str:
+    run = instance.get_run_by_id(run_id)
+    if run is None or run.is_finished:
+        return "finished"
+    started = {
+        rec.event_log_entry.dagster_event.step_key
+        for rec in instance.get_records_for_run(run_id, of_type=DagsterEventType.STEP_START).records
+    }
+    return "written" if started & writer_steps else "before_writing"
+
+
+def waiting_only(states: list[CheckState]) -> bool:
+    """Every blocking state is a result still to come from another run: worth waiting for, not a failure."""
+    blocking = [s for s in states if s.blocks]
+    return bool(blocking) and all(s.status == "pending" for s in blocking)
 
 
 class GateClosed(dg.Failure):

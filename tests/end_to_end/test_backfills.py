@@ -1,6 +1,6 @@
 """Backfills: a 31-day range twice (history_run, then again here: identical marts, the second time re-derived
-from the landing zone), a backfill overlapping the daily run (both succeed, the warehouse's single writer
-respected), and a campaign audit as one run.
+from the landing zone), and a campaign audit (a backfill as one run) overlapping the daily run: both succeed,
+the warehouse's single writer respected.
 
 These run after the history run AND after every other test that uses it (RUN_LAST, sorted last by conftest):
 the campaign audit widens the lake (the UTC day before its pre-period, the day before NOW), which the other
@@ -12,7 +12,6 @@ import os
 import re
 import subprocess
 import sys
-import time
 
 import pytest
 
@@ -121,43 +120,68 @@ def _intervals(instance, run_id: str, step_keys: set[str]) -> list[tuple[float, 
     return out
 
 
-def test_a_backfill_overlapping_the_daily_run_both_succeed_one_warehouse_writer_at_a_time(
-    pipeline, history_run
+def test_a_campaign_audit_overlapping_the_daily_run_both_succeed_one_warehouse_writer_at_a_time(
+    pipeline, history_run, capsys
 ):
+    """The campaign audit job (a backfill of its periods as one run, as the UI launches it) while the daily run
+    runs in another process, as the schedule would start it: both succeed, and the steps that write the
+    warehouse (pool warehouse_writer) never run at the same time across the two; then the audit's rows."""
     from dagster import DagsterRunStatus, RunsFilter
 
-    before = published_marts(pipeline)
+    from orchestration import campaign_audit
+
+    # an unknown name fails before any run, naming the configured campaigns
+    assert campaign_audit.main(["autumn_blend"]) == 2
+    assert "autumn_blend_2026, winter_ride_2026" in capsys.readouterr().err
+
     job = pipeline.defs.resolve_job_def("social_daily")
     pooled = {n.name for n in job.graph.node_dict.values() if getattr(n.definition, "pool", None) == POOL}
     assert {"social_dbt_models", "published__warehouse"} <= pooled
+    runs_before = {r.dagster_run.run_id for r in pipeline.instance.get_run_records()}
 
-    # Two processes, as two people would start them: the same instance (DAGSTER_HOME), lake and warehouse
-    # (SOCIAL_DATA_DIR), the same sandboxes (this session's environment). The daily run does what the
-    # schedule does: the last three days, posts re-fetched from the API.
-    cmd = [sys.executable, "-m", "orchestration.run"]
-    ranges = {
-        "backfill": ["--start", "2026-11-09", "--end", "2026-11-15"],
-        "daily": ["--start", "2026-11-16", "--end", str(LAST), "--refetch", "posts"],
-    }
-    procs = {}
-    for name, args in ranges.items():
-        procs[name] = subprocess.Popen(
-            [*cmd, *args],
-            cwd=REPO,
-            env=dict(os.environ),
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            text=True,
+    # The daily run in its own process: the same instance (DAGSTER_HOME), lake and warehouse
+    # (SOCIAL_DATA_DIR), the same sandboxes (this session's environment); what the schedule does: the last
+    # three days, posts re-fetched from the API. Its days lie inside the audit's range: both write them.
+    daily = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "orchestration.run",
+            "--start",
+            "2026-11-16",
+            "--end",
+            str(LAST),
+            "--refetch",
+            "posts",
+        ],
+        cwd=REPO,
+        env=dict(os.environ),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        audit_job = pipeline.defs.resolve_job_def("campaign_audit")
+        result = audit_job.execute_in_process(
+            instance=pipeline.instance,
+            run_config={"ops": {"audit_campaign": {"config": {"campaign": "autumn_blend_2026"}}}},
+            raise_on_error=False,
         )
-        time.sleep(1)
-    outputs = {name: p.communicate(timeout=600)[0] for name, p in procs.items()}
-    for name, p in procs.items():
-        assert p.returncode == 0, f"{name} failed:\n{outputs[name][-4000:]}"
-    run_ids = {
-        name: re.search(r"social_daily \S+: run (\S+) succeeded", out).group(1)
-        for name, out in outputs.items()
+    finally:
+        output = daily.communicate(timeout=900)[0]
+    assert daily.returncode == 0, f"the daily run failed:\n{output[-4000:]}"
+    assert "database is locked" not in output
+    assert result.success, [e.message for e in result.all_events if e.is_failure]
+    meta = {
+        k: v.value
+        for ev in result.all_events
+        if ev.event_type_value == "STEP_OUTPUT"
+        for k, v in ev.event_specific_data.metadata.items()
     }
-    assert "database is locked" not in "".join(outputs.values())
+    run_ids = {
+        "daily": re.search(r"social_daily \S+: run (\S+) succeeded", output).group(1),
+        "audit": meta["backfill_run_id"],
+    }
 
     records = pipeline.instance.get_run_records(RunsFilter(run_ids=list(run_ids.values())))
     assert {r.dagster_run.status for r in records} == {DagsterRunStatus.SUCCESS}
@@ -176,45 +200,17 @@ def test_a_backfill_overlapping_the_daily_run_both_succeed_one_warehouse_writer_
     )
     print(f"\noverlapping runs: {run_ids}; steps that waited for a pool slot: {blocked}")
 
-    # the same inputs: the published marts are exactly those before the two runs
-    after = published_marts(pipeline)
-    assert after.keys() == before.keys()
-    for mart in before:
-        assert after[mart] == before[mart], mart
-
-
-def test_the_campaign_audit_job_backfills_its_periods_as_one_run_and_shows_the_audit(
-    pipeline, history_run, capsys
-):
-    from dagster import RunsFilter
-
-    from orchestration import campaign_audit
-
-    # an unknown name fails before any run, naming the configured campaigns
-    assert campaign_audit.main(["autumn_blend"]) == 2
-    assert "autumn_blend_2026, winter_ride_2026" in capsys.readouterr().err
-
-    runs_before = {r.dagster_run.run_id for r in pipeline.instance.get_run_records()}
-    job = pipeline.defs.resolve_job_def("campaign_audit")
-    result = job.execute_in_process(
-        instance=pipeline.instance,
-        run_config={"ops": {"audit_campaign": {"config": {"campaign": "autumn_blend_2026"}}}},
-        raise_on_error=False,
-    )
-    assert result.success, [e.message for e in result.all_events if e.is_failure]
-    meta = {
-        k: v.value
-        for ev in result.all_events
-        if ev.event_type_value == "STEP_OUTPUT"
-        for k, v in ev.event_specific_data.metadata.items()
-    }
-    # ONE run of the main job over the UTC days the three periods touch, up to the sandbox's yesterday:
-    # local 10-19 00:00 in Paris is 10-18 22:00 UTC; the post-period (11-16..11-29) is capped at 11-19
+    # The audit: ONE run of the main job over the UTC days the three periods touch, up to the sandbox's
+    # yesterday: local 10-19 00:00 in Paris is 10-18 22:00 UTC; the post-period (11-16..11-29) is capped at 11-19
     yesterday = NOW.date() - dt.timedelta(days=1)
     assert meta["utc_days"] == f"2026-10-18..{yesterday}" and meta["capped_at_last_complete_day"] is True
-    new_runs = [r for r in pipeline.instance.get_run_records() if r.dagster_run.run_id not in runs_before]
+    new_runs = [
+        r
+        for r in pipeline.instance.get_run_records()
+        if r.dagster_run.run_id not in runs_before and r.dagster_run.run_id != run_ids["daily"]
+    ]
     assert sorted(r.dagster_run.job_name for r in new_runs) == ["campaign_audit", "social_daily"]
-    backfill = pipeline.instance.get_run_records(RunsFilter(run_ids=[meta["backfill_run_id"]]))[0].dagster_run
+    backfill = pipeline.instance.get_run_records(RunsFilter(run_ids=[run_ids["audit"]]))[0].dagster_run
     assert backfill.tags["dagster/asset_partition_range_start"] == "2026-10-18"
     assert backfill.tags["dagster/asset_partition_range_end"] == str(yesterday)
     assert backfill.tags["social/campaign_audit"] == "autumn_blend_2026"

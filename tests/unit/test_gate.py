@@ -5,7 +5,7 @@ from __future__ import annotations
 import dagster as dg
 import pytest
 
-from assets.publish.gate import CheckState, GateClosed, require_open_gate
+from assets.publish.gate import CheckState, GateClosed, require_open_gate, waiting_only
 
 
 def state(
@@ -38,3 +38,16 @@ def test_every_failed_skipped_or_missing_check_is_named():
     assert "warehouse/community/fct_channel_daily:not_null_fct_channel_daily_date not_executed" in text
     assert "raw/mastodon/mentions:gx_suite never_ran" in text
     assert "raw/mastodon/posts:gx_suite" not in text
+
+
+def test_only_results_still_to_come_from_another_run_are_worth_waiting_for():
+    pending = state(
+        "warehouse/community/fct_posts", "gx_suite", "pending", detail="its run rebuilt the warehouse"
+    )
+    passed = state("raw/x/posts", "gx_suite", "passed")
+    failed = state("raw/x/posts", "quarantine_share", "failed")
+    assert waiting_only([passed, pending])
+    assert not waiting_only([passed, pending, failed])  # a failure is not waited out: the gate stays closed
+    assert not waiting_only([passed])
+    with pytest.raises(GateClosed, match="pending"):  # and once the wait is over, it is named
+        require_open_gate([passed, pending])
