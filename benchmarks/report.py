@@ -214,7 +214,8 @@ def table(results: dict) -> str:
     )
     dq = f.get("dashboard_queries", {})
     p50 = _fmt(dq.get("p50_ms"), "ms")
-    lines.append(f"| 5 | dashboard queries p50 ({_fmt(dq.get('queries'))} queries) | {p50} | | |")
+    n_queries = f" ({dq['queries']} queries)" if dq.get("queries") else ""
+    lines.append(f"| 5 | dashboard queries p50{n_queries} | {p50} | | |")
     lines.append(
         f"| 5 | dashboard queries p95 | {_fmt(dq.get('p95_ms'), 'ms')} | {goal('dashboard queries p95')[0]} | "
         f"{goal('dashboard queries p95')[1]} |"
@@ -237,6 +238,22 @@ def table(results: dict) -> str:
         lines += [
             "",
             "Not measured in this run: " + "; ".join(f"{p} ({why})" for p, why in missing.items()) + ".",
+        ]
+    for p, v in f.items():
+        part = v.get("partial_run") if isinstance(v, dict) else None
+        if not part or "error" in part:
+            continue
+        steps = ", ".join(
+            f"{stage} {st['steps']} steps in {_fmt(st['seconds'], 's')}"
+            for stage, st in part.get("finished_steps_by_stage", {}).items()
+        )
+        lines += [
+            "",
+            f"What the stopped run of `{p}` ({' to '.join(str(x) for x in part.get('range') or [])}) shows in its "
+            f"event log, not a figure of the run: {_fmt(part.get('event_log_seconds'), 's')} from its first event "
+            f"to the stop; {_fmt(part.get('planned_events'))} planned events written in "
+            f"{_fmt(part.get('planned_events_seconds'), 's')} before the first step; finished steps: "
+            f"{steps or 'none'}.",
         ]
     return "\n".join(lines)
 

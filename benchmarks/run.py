@@ -29,6 +29,7 @@ import signal
 import statistics
 import subprocess
 import sys
+import threading
 import time
 import traceback
 from pathlib import Path
@@ -89,12 +90,44 @@ class Bench:
         print(f"[bench] {phase}: {json.dumps(report.headline(phase, figures), default=str)}", flush=True)
 
     def stop_early(self, why: str) -> None:
+        partial = self.partial_run()
         for p in PHASES:
             if self.results["figures"][p].get("not_measured") == "not reached":
                 self.results["figures"][p] = {"not_measured": f"{why} during phase {self.phase}"}
+        if partial and self.phase in self.results["figures"]:
+            # what the stopped run's event log shows: steps that finished, not the run's figure
+            self.results["figures"][self.phase]["partial_run"] = partial
         self.results["status"] = f"stopped: {why} during phase {self.phase}"
         self.results["finished_at"] = _utcnow()
         self.save()
+
+    def halt(self, why: str, code: int = 143) -> None:
+        """Stop now, from any thread: keep what was measured, name what was not, end every child process."""
+        self.stop_early(why)
+        for pid in descendants(os.getpid()):  # dbt, the sandbox: nothing of ours outlives the benchmark
+            with contextlib.suppress(OSError):
+                os.kill(pid, signal.SIGKILL)
+        os._exit(code)
+
+    def partial_run(self) -> dict | None:
+        """The run in progress when the benchmark is stopped: its finished steps and how long it had run."""
+        if not getattr(self, "running", None):
+            return None
+        instance, t0, wall0 = self.running
+        try:
+            run = instance.get_runs(limit=1)[0]
+            steps = _steps(instance, run.run_id, self.sampler, t0, time.monotonic())
+        except Exception as exc:  # the instance may be mid-write: say so rather than fail the stop
+            return {"error": f"{type(exc).__name__}: {exc}"[:300]}
+        return {
+            "run_id": run.run_id,
+            "seconds_when_stopped": round(time.time() - wall0, 1),
+            "finished_steps_by_stage": {
+                k: {"seconds": v["seconds"], "steps": len(v["steps"])} for k, v in steps["stages"].items()
+            },
+            "before_first_step_seconds": steps["before_first_step_seconds"],
+            "planned_events": steps["planned_events"],
+        }
 
     # -- the sandbox ----------------------------------------------------------------------------------------
 
@@ -179,7 +212,13 @@ class Bench:
         from orchestration.run import run_range
 
         t0 = time.monotonic()
+        self.running = (instance, t0, time.time())
         result = run_range(start, end, refetch=refetch, instance=instance, defs=defs)
+        if _interrupted(result):
+            # Dagster takes SIGTERM/SIGINT over while a run executes (the run fails as interrupted): the
+            # benchmark stops here, as it would have between runs, keeping what the run's event log shows.
+            self.halt("stopped by signal (the Dagster run was interrupted)")
+        self.running = None
         t1 = time.monotonic()
         out = {
             "range": [start.isoformat(), end.isoformat()],
@@ -572,6 +611,94 @@ def _planned_events(instance, run_id: str) -> int:
     )
 
 
+def _interrupted(result) -> bool:
+    for event in result.all_events:
+        error = getattr(getattr(event, "event_specific_data", None), "error", None)
+        while error is not None:
+            if error.cls_name == "DagsterExecutionInterruptedError":
+                return True
+            error = error.cause
+    return False
+
+
+def mark_stopped(workload: Workload, work: Path, why: str) -> int:
+    """A benchmark killed outright (SIGKILL) could not write its end: do it from its files."""
+    path = HERE / workload.results_file
+    results = json.loads(path.read_text())
+    phase = next((p for p in PHASES if results["figures"][p].get("not_measured") == "not reached"), None)
+    for p in PHASES:
+        if results["figures"][p].get("not_measured") == "not reached":
+            results["figures"][p] = {"not_measured": f"{why} during phase {phase}"}
+    if phase:
+        partial = _partial_from_instance(
+            work / ("main" if phase != "daily_short_history" else "short_history")
+        )
+        if partial:
+            results["figures"][phase]["partial_run"] = partial
+    results["status"] = f"stopped: {why} during phase {phase}"
+    results["finished_at"] = results.get("finished_at") or _utcnow()
+    results["goals"] = report.goals(results)
+    path.write_text(json.dumps(results, indent=1, default=str) + "\n")
+    report.write_markdown(HERE, REPO / "BENCHMARKS.md")
+    print(report.table(results))
+    return 0
+
+
+def _partial_from_instance(base: Path) -> dict | None:
+    """The newest run of a pipeline's instance: what its event log shows of the steps that finished."""
+    import dagster as dg
+    from dagster import DagsterEventType
+
+    home = base / "dagster_home"
+    if not home.exists():
+        return None
+    os.environ["DAGSTER_HOME"] = str(home)
+    with dg.DagsterInstance.get() as instance:
+        runs = instance.get_runs(limit=1)
+        if not runs:
+            return None
+        run = runs[0]
+        logs = instance.all_logs(run.run_id)
+    if not logs:
+        return None
+    first, last = logs[0].timestamp, logs[-1].timestamp
+    planned = [
+        e.timestamp
+        for e in logs
+        if e.dagster_event is not None
+        and e.dagster_event.event_type
+        in (DagsterEventType.ASSET_MATERIALIZATION_PLANNED, DagsterEventType.ASSET_CHECK_EVALUATION_PLANNED)
+    ]
+    spans: dict[str, list[float]] = {}
+    for e in logs:
+        ev = e.dagster_event
+        if ev is None or not ev.step_key:
+            continue
+        if ev.event_type == DagsterEventType.STEP_START:
+            spans[ev.step_key] = [e.timestamp, None]
+        elif ev.event_type in (DagsterEventType.STEP_SUCCESS, DagsterEventType.STEP_FAILURE):
+            spans.setdefault(ev.step_key, [e.timestamp, None])[1] = e.timestamp
+    finished = {k: round(b - a, 2) for k, (a, b) in spans.items() if b is not None}
+    stages: dict[str, dict] = {}
+    for k, sec in finished.items():
+        st = stages.setdefault(stage_of(k), {"seconds": 0.0, "steps": 0})
+        st["seconds"] = round(st["seconds"] + sec, 2)
+        st["steps"] += 1
+    return {
+        "run_id": run.run_id,
+        "range": [
+            run.tags.get("dagster/asset_partition_range_start"),
+            run.tags.get("dagster/asset_partition_range_end"),
+        ],
+        "event_log_seconds": round(last - first, 1),
+        "planned_events": len(planned),
+        "planned_events_seconds": round(max(planned) - min(planned), 1) if planned else None,
+        "finished_steps_by_stage": stages,
+        "unfinished_steps": [k for k, (_a, b) in spans.items() if b is None],
+        "note": "from the stopped run's event log: its first event to its last; not the run's figure",
+    }
+
+
 def _dbt_timings(run_id: str) -> dict | None:
     """dbt's own timings of the run's `dbt build` (run_results.json of its target folder, which dagster-dbt
     names <step>-<run id's first 7 characters>-<hash>): where dbt's time goes, models against tests."""
@@ -723,9 +850,24 @@ def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--workload", choices=sorted(WORKLOADS), default="standard")
     p.add_argument("--work-dir", type=Path, default=None, help="default: .data/bench/<workload>")
+    p.add_argument(
+        "--stop-at",
+        type=dt.datetime.fromisoformat,
+        default=None,
+        help="ISO time (UTC when no zone): stop there, keeping the figures measured so far",
+    )
+    p.add_argument(
+        "--mark-stopped",
+        metavar="WHY",
+        default=None,
+        help="do not run: mark a results file left by a killed benchmark as stopped (figures not reached: "
+        "not measured) and regenerate BENCHMARKS.md",
+    )
     args = p.parse_args(argv)
     workload = WORKLOADS[args.workload]
     work = (args.work_dir or REPO / ".data" / "bench" / workload.name).resolve()
+    if args.mark_stopped:
+        return mark_stopped(workload, work, args.mark_stopped)
     if work.exists():
         shutil.rmtree(work)
     work.mkdir(parents=True)
@@ -735,15 +877,19 @@ def main(argv: list[str] | None = None) -> int:
     bench = Bench(workload, work)
 
     def on_signal(signum, _frame):
-        # Stopped from outside (the deadline, Ctrl-C): keep what was measured, name what was not, and go.
-        bench.stop_early(f"stopped by signal {signal.Signals(signum).name}")
-        for pid in descendants(os.getpid()):  # dbt, the sandbox: nothing of ours outlives the benchmark
-            with contextlib.suppress(OSError):
-                os.kill(pid, signal.SIGKILL)
-        os._exit(128 + signum)
+        # Stopped from outside between runs (during a run Dagster handles the signal: see Bench.run)
+        bench.halt(f"stopped by signal {signal.Signals(signum).name}", 128 + signum)
 
     signal.signal(signal.SIGTERM, on_signal)
     signal.signal(signal.SIGINT, on_signal)
+    if args.stop_at:
+        stop_at = args.stop_at if args.stop_at.tzinfo else args.stop_at.replace(tzinfo=dt.UTC)
+
+        def watchdog():
+            time.sleep(max(0.0, (stop_at - dt.datetime.now(dt.UTC)).total_seconds()))
+            bench.halt(f"stopped at the deadline {stop_at.isoformat()}")
+
+        threading.Thread(target=watchdog, name="deadline", daemon=True).start()
     try:
         return bench.main()
     except Exception as exc:
