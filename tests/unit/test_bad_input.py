@@ -78,6 +78,17 @@ def test_bad_records_are_quarantined_with_their_reason_and_good_ones_land(landed
     statuses[3]["content"] = "<p>" + "é" * 1_000_000 + "</p>"  # a 1 MB text
     statuses[4]["reblogs_count"] = -1
     statuses_page["body"] = json.dumps(statuses)
+    # valid ISO 8601, but no post is dated there: of no day's window, so said so rather than skipped
+    other_page = next(
+        p for p in pages if p["kind"] == "statuses" and p is not statuses_page and of_the_day(p)
+    )
+    future = of_the_day(other_page)[0]
+    other_page["body"] = json.dumps(
+        [
+            {**s, "created_at": "9999-12-31T00:00:00Z"} if s["id"] == future["id"] else s
+            for s in json.loads(other_page["body"])
+        ]
+    )
     invalid = {**statuses_page, "body": statuses_page["body"][:-40]}  # a page whose JSON is cut short
     land_raw(spoilt, BAD_DAY, [*pages, invalid])
 
@@ -87,7 +98,7 @@ def test_bad_records_are_quarantined_with_their_reason_and_good_ones_land(landed
         results[DAYS[0]].write.written == clean[DAYS[0]] and results[DAYS[2]].write.written == clean[DAYS[2]]
     )
     others = clean[BAD_DAY] - len(statuses)  # the day's statuses on the other pages
-    assert bad.written == others + len(statuses) - 5  # every good record landed
+    assert bad.written == others + len(statuses) - 6  # every good record landed (5 spoilt here, 1 there)
     assert bad.received == bad.written + bad.quarantined + bad.duplicates
     q = pq.read_table(f"{tmp_path}/quarantine/mastodon/posts/dt={BAD_DAY}/part-0.parquet").to_pylist()
     reasons = {r["record_id"]: r["reason"] for r in q}
@@ -96,6 +107,7 @@ def test_bad_records_are_quarantined_with_their_reason_and_good_ones_land(landed
     assert reasons[statuses[2]["id"]] == "ValueError: Invalid isoformat string: '+275760-09-13T00:00:00Z'"
     assert reasons[statuses[3]["id"]] == "text is 1000000 characters, over the 100000 limit"
     assert reasons[statuses[4]["id"]] == "share_count is negative: -1"
+    assert reasons[future["id"]] == "ValueError: timestamp out of range: '9999-12-31T00:00:00Z'"
     page_reason = next(r["reason"] for r in q if r["record_id"] is None)
     assert page_reason.startswith("JSONDecodeError: ")  # the cut page, kept whole in quarantine
     check = quarantine_check(list(results.values()), 1.0, None)
