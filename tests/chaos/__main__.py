@@ -624,7 +624,7 @@ INVENTORY_ROWS = (
     ),
     (
         "idempotence: one day run twice, a backfill run twice: identical published marts",
-        "tests/end_to_end/test_reliability.py, tests/end_to_end/test_backfills.py",
+        "tests/end_to_end/test_pipeline.py, tests/end_to_end/test_backfills.py",
     ),
     (
         "security: credentials nowhere in logs, Dagster's event log, landing zone or Parquet; loopback by "

@@ -57,6 +57,18 @@ class Pipeline:
 
         return duckdb.connect(str(published_db(self.settings.publish_dir)), read_only=True)
 
+    def published_tables(self) -> dict[str, list[tuple]]:
+        """Every published mart table ("schema.table") with its rows in order: the whole content people read;
+        only the publication's own metadata (main._publication: version, time) left out."""
+        with self.published() as con:
+            tables = con.execute(
+                "select schema_name, table_name from duckdb_tables() where schema_name <> 'main' order by 1, 2"
+            ).fetchall()
+            return {
+                f"{s}.{t}": con.execute(f'select * from "{s}"."{t}" order by all').fetchall()
+                for s, t in tables
+            }
+
 
 @pytest.fixture(scope="session")
 def pipeline(tmp_path_factory):

@@ -23,19 +23,6 @@ RUN_LAST = True
 POOL = "warehouse_writer"
 
 
-def published_marts(pipeline) -> dict[str, list[tuple]]:
-    """Every published mart table's rows, ordered; only the publication's own metadata (main schema:
-    _publication) left out."""
-    with pipeline.published() as con:
-        tables = con.execute(
-            "select schema_name, table_name from duckdb_tables() where schema_name <> 'main' order by 1, 2"
-        ).fetchall()
-        assert len(tables) >= 10
-        return {
-            f"{s}.{t}": con.execute(f'select * from "{s}"."{t}" order by all').fetchall() for s, t in tables
-        }
-
-
 def requests_served(pipeline) -> dict[str, int]:
     """platform -> HTTP requests its sandbox server has answered so far (the server's own counter)."""
     return {p: s._httpd.RequestHandlerClass.counter[0] for p, s in pipeline.servers.items()}
@@ -69,13 +56,13 @@ def test_a_31_day_backfill_twice_gives_identical_marts_rederived_without_calling
     first = history_run
     assert first.dagster_run.tags["dagster/asset_partition_range_start"] == str(start)
     assert first.dagster_run.tags["dagster/asset_partition_range_end"] == str(end)
-    once = published_marts(pipeline)
+    once = pipeline.published_tables()
 
     served = requests_served(pipeline)
     second = pipeline.run(start, end)
     assert second.success, [e.message for e in second.all_events if e.is_failure]
     calls = {p: n - served[p] for p, n in requests_served(pipeline).items()}
-    twice = published_marts(pipeline)
+    twice = pipeline.published_tables()
 
     assert twice.keys() == once.keys()
     for mart in once:
