@@ -260,9 +260,9 @@ def table(results: dict) -> str:
             "",
             f"What the stopped run of `{p}` ({' to '.join(str(x) for x in part.get('range') or [])}) shows in its "
             f"event log, not a figure of the run: {_fmt(part.get('event_log_seconds'), 's')} from its first event "
-            f"to the stop; {_fmt(part.get('planned_events'))} planned events written in "
+            f"to its last; {_fmt(part.get('planned_events'))} planned events written in "
             f"{_fmt(part.get('planned_events_seconds'), 's')} before the first step; finished steps: "
-            f"{steps or 'none'}.",
+            f"{steps or 'none'}; unfinished: {', '.join(part.get('unfinished_steps') or []) or 'none'}.",
         ]
     return "\n".join(lines)
 
