@@ -51,7 +51,7 @@ audit: setup
 # platform offline (a network namespace with loopback only), measured against the ground truth; it writes
 # RELIABILITY.md and fails when a record is lost or duplicated. Minutes long: not part of `make test`.
 chaos: setup
-	$(BIN)/python -m tests.chaos
+	$(BIN)/python -m tests.chaos $(CHAOS_ARGS)
 
 # Benchmarks (issue #9, BENCHMARKS.md): `make bench` runs the standard workload (10 brands x 6 platforms x 365
 # days on the sandbox over HTTP; long: not part of `make test`) and writes benchmarks/results.json;
