@@ -15,10 +15,10 @@ import dagster as dg
 
 from assets.brand_config import BrandConfig
 from assets.ingest.lake import Lake
-from assets.ingest.platform_apis import PlatformApis
 from assets.listening.dagster_assets import alerts_materialization
 from assets.listening.service import run_tick
 
+from .resources import platform_apis_from
 from .settings import Settings
 
 
@@ -37,14 +37,7 @@ def build_listening_sensor(
         "alerts to SOCIAL_LISTENING_WEBHOOK_URL and keeps them in lake/listening/alerts (docs/listening.md).",
     )
     def intraday_listening(context: dg.SensorEvaluationContext):
-        apis = PlatformApis(
-            config,
-            settings.platform_mode,
-            sandbox_urls=settings.sandbox_urls,
-            sandbox_seed=settings.sandbox_seed,
-            sandbox_now=settings.sandbox_now,
-            comment_lookback_days=settings.comment_lookback_days,
-        )
+        apis = platform_apis_from(settings, config)
         try:
             apis.check_live_credentials()
             platforms = [p for p in apis.platforms() if not cfg.platforms or p in cfg.platforms]
