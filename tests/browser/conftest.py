@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from tests.support.chromium import CHROMIUM, CHROMIUM_ARGS
+from tests.support.chromium import headless_chromium
 
 REPO = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
@@ -207,18 +207,8 @@ def dagster_ui(tmp_path_factory):
 @pytest.fixture(scope="package")
 def browser():
     """Debian's chromium, headless, with a new empty profile (Playwright makes one per launch)."""
-    if not CHROMIUM.exists():
-        pytest.fail(f"{CHROMIUM} is missing: `make setup` installs it (scripts/install_system_deps.sh)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
-        )
-        try:
-            yield chromium
-        finally:
-            chromium.close()
+    with headless_chromium() as chromium:
+        yield chromium
 
 
 @pytest.fixture(scope="package")
