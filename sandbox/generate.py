@@ -466,25 +466,22 @@ class Generator:
         times = burst_times(rng, day, day_start_ms(day) + int(peak_hour * HOUR_MS), rng.uniform(0.8, 1.8), n)
         out = []
         for i, ms in enumerate(times):
-            author = self.member(rng)
-            ref = {"b": self.brand_ref(rng, bid)}
-            if rng.random() < 0.88:
-                sentiment, template = "negative", rng.choice(BAD_BUZZ[author.lang])
-            else:
-                sentiment, template = "neutral", rng.choice(MENTIONS[(author.lang, "neutral")])
-            out.append(
-                self._member_status(
-                    rng,
-                    f"b/{bid}/{day}/{i}",
-                    ms,
-                    author,
-                    fill(template, ref),
-                    author.lang,
-                    "bad_buzz",
-                    sentiment,
-                )
-            )
+            out.append(self._bad_buzz_status(rng, f"b/{bid}/{day}/{i}", ms, bid, negative_share=0.88))
         return out
+
+    def _bad_buzz_status(
+        self, rng: random.Random, key: str, ms: int, bid: str, negative_share: float
+    ) -> Status:
+        """One member's status of a bad buzz: mostly negative, the rest neutral (the daily and scripted ones)."""
+        author = self.member(rng)
+        ref = {"b": self.brand_ref(rng, bid)}
+        if rng.random() < negative_share:
+            sentiment, template = "negative", rng.choice(BAD_BUZZ[author.lang])
+        else:
+            sentiment, template = "neutral", rng.choice(MENTIONS[(author.lang, "neutral")])
+        return self._member_status(
+            rng, key, ms, author, fill(template, ref), author.lang, "bad_buzz", sentiment
+        )
 
     def _scripted_bad_buzz(self, buzz: ScriptedBadBuzz, day: dt.date) -> list[Status]:
         """The scripted buzz's statuses created on this UTC day (all drawn every time, then filtered, so a
@@ -496,22 +493,8 @@ class Generator:
         out = []
         for i in range(buzz.size):
             ms = buzz.onset_ms + int(rng.expovariate(1 / buzz.decay_hours) * HOUR_MS)
-            author = self.member(rng)
-            ref = {"b": self.brand_ref(rng, buzz.brand_id)}
-            if rng.random() < buzz.negative_share:
-                sentiment, template = "negative", rng.choice(BAD_BUZZ[author.lang])
-            else:
-                sentiment, template = "neutral", rng.choice(MENTIONS[(author.lang, "neutral")])
-            st = self._member_status(
-                rng,
-                f"s/{buzz.brand_id}/{buzz.onset_ms}/{i}",
-                ms,
-                author,
-                fill(template, ref),
-                author.lang,
-                "bad_buzz",
-                sentiment,
-            )
+            key = f"s/{buzz.brand_id}/{buzz.onset_ms}/{i}"
+            st = self._bad_buzz_status(rng, key, ms, buzz.brand_id, buzz.negative_share)
             if lo <= ms < hi:
                 out.append(st)
         return out
