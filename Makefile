@@ -10,13 +10,13 @@ DBT_ENV := SOCIAL_LAKE_URL=$(CURDIR)/.data/lake SOCIAL_WAREHOUSE_PATH=$(CURDIR)/
 DBT_SOURCES := $(shell find dbt_project/models dbt_project/macros dbt_project/tests -type f 2>/dev/null) dbt_project/dbt_project.yml
 MANIFEST := dbt_project/target/manifest.json
 
-.PHONY: setup demo test ui lint clean audit bench bench-quick chaos
+.PHONY: system-deps setup demo test ui lint clean audit bench bench-quick chaos
 
-setup: /usr/bin/chromium $(VENV)/.installed $(MANIFEST) $(DAGSTER_HOME)/dagster.yaml
+setup: system-deps $(VENV)/.installed $(MANIFEST) $(DAGSTER_HOME)/dagster.yaml
 
-# Debian's chromium, driven by the browser test of the Dagster UI (tests/browser).
-/usr/bin/chromium:
-	bash scripts/install_system_deps.sh
+# Debian's chromium (the browser tests) and a Java runtime (pyspark, the dbt Spark target's tests); quiet when present.
+system-deps:
+	@bash scripts/install_system_deps.sh
 
 $(VENV)/.installed: pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
