@@ -22,6 +22,7 @@ from assets.quality.mart_checks import build_mart_checks
 from assets.transform.dbt_assets import build_dbt_assets, dbt_project
 
 from .campaign_audit import build_campaign_audit_job
+from .executor import job_executor
 from .listening import build_listening_sensor
 from .resources import platform_apis_resource
 from .schedules import build_daily_schedule
@@ -55,7 +56,8 @@ publish_assets = build_publish_assets(mart_keys, lambda: defs.resolve_asset_grap
 social_daily = dg.define_asset_job(
     "social_daily",
     selection=dg.AssetSelection.all(),
-    executor_def=dg.in_process_executor,  # one process: no per-step re-import of the code location
+    # one process, no per-step re-import of the code location; SOCIAL_EXECUTOR=k8s: a pod per step (cluster)
+    executor_def=job_executor(),
     description="Ingest every platform, build the dbt marts, gate, publish and build the dashboards.",
 )
 
