@@ -40,8 +40,9 @@ demo: setup
 test: setup
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
+# Backfills launched from the UI write one planned event per asset, not per asset and day (orchestration/run.py).
 ui: setup
-	$(BIN)/dagster dev --host 127.0.0.1 --port $${PORT:-3000} -w workspace.yaml
+	DAGSTER_EMIT_PARTITION_SUBSET_IN_PLANNED_EVENTS=true $(BIN)/dagster dev --host 127.0.0.1 --port $${PORT:-3000} -w workspace.yaml
 
 # Audit a campaign of brands.yaml as one backfill run: make audit CAMPAIGN=autumn_blend_2026 [REFETCH=1]
 audit: setup

@@ -16,6 +16,7 @@ warehouse_writer (limit 1, orchestration/dagster.yaml), so one waits for the oth
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import os
 import shutil
@@ -67,6 +68,40 @@ def range_tags(start: dt.date, end: dt.date, refetch: bool | str = False) -> dic
     return tags
 
 
+# Dagster writes one "materialization planned" event per asset and per day of a range run before its first step
+# (89 assets x 365 days: 32,609 events, 17 minutes on SQLite). With this variable it writes one per asset, naming
+# the range. The trade-off (Dagster's): if such a run fails, its days show as not materialized rather than failed
+# in the asset view (the run itself shows the failure and its steps). One-day runs gain nothing from it, so they
+# keep Dagster's per-partition events. `make ui` sets it for runs the UI and its daemon create (backfills).
+SUBSET_PLANNED_EVENTS_ENV = "DAGSTER_EMIT_PARTITION_SUBSET_IN_PLANNED_EVENTS"
+
+
+@contextlib.contextmanager
+def planned_events_for(start: dt.date, end: dt.date):
+    """While a run over start..end is created: one planned event per asset if the range spans several days."""
+    previous = os.environ.get(SUBSET_PLANNED_EVENTS_ENV)
+    if end > start:
+        os.environ[SUBSET_PLANNED_EVENTS_ENV] = "true"
+    try:
+        yield
+    finally:
+        if previous is None:
+            os.environ.pop(SUBSET_PLANNED_EVENTS_ENV, None)
+        else:
+            os.environ[SUBSET_PLANNED_EVENTS_ENV] = previous
+
+
+def execute_range(job, instance, start: dt.date, end: dt.date, tags=None, asset_selection=None):
+    """Execute `job` over start..end as one run in this process (in-process executor); Dagster's result."""
+    with planned_events_for(start, end):
+        return job.execute_in_process(
+            instance=instance,
+            tags={**range_tags(start, end), **(tags or {})},
+            asset_selection=asset_selection,
+            raise_on_error=False,
+        )
+
+
 def run_range(
     start: dt.date,
     end: dt.date,
@@ -84,9 +119,9 @@ def run_range(
     tags = {**range_tags(start, end, refetch), **(extra_tags or {})}
     job = defs.resolve_job_def(JOB_NAME)
     if instance is not None:
-        return job.execute_in_process(instance=instance, tags=tags, raise_on_error=False)
+        return execute_range(job, instance, start, end, tags)
     with dg.DagsterInstance.get() as own:
-        return job.execute_in_process(instance=own, tags=tags, raise_on_error=False)
+        return execute_range(job, own, start, end, tags)
 
 
 def print_locations(settings) -> None:

@@ -20,6 +20,7 @@ from pathlib import Path
 import pytest
 import requests
 
+from orchestration.run import SUBSET_PLANNED_EVENTS_ENV
 from tests.support.chromium import headless_chromium
 
 REPO = Path(__file__).resolve().parents[2]
@@ -125,6 +126,8 @@ def _subprocess_env(home: Path, data_dir: Path, sandbox_urls: str) -> dict[str, 
         DO_NOT_TRACK="1",
         PYTHONUNBUFFERED="1",
     )
+    # As `make ui` runs them: backfills write one planned event per asset (orchestration/run.py).
+    env[SUBSET_PLANNED_EVENTS_ENV] = "true"
     return env
 
 

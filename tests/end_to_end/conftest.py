@@ -34,17 +34,10 @@ class Pipeline:
     servers: dict  # platform -> the sandbox's server: tests switch its fault injection on and off
 
     def run(self, start: dt.date, end: dt.date, selection=None, tags=None):
-        from dagster._core.storage.tags import ASSET_PARTITION_RANGE_END_TAG, ASSET_PARTITION_RANGE_START_TAG
+        from orchestration.run import execute_range
 
         job = self.defs.resolve_job_def("social_daily")
-        all_tags = {
-            ASSET_PARTITION_RANGE_START_TAG: start.isoformat(),
-            ASSET_PARTITION_RANGE_END_TAG: end.isoformat(),
-            **(tags or {}),
-        }
-        return job.execute_in_process(
-            instance=self.instance, tags=all_tags, asset_selection=selection, raise_on_error=False
-        )
+        return execute_range(job, self.instance, start, end, tags=tags, asset_selection=selection)
 
     def run_unpartitioned(self, selection):
         job = self.defs.resolve_implicit_global_asset_job_def()
