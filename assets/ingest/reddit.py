@@ -276,22 +276,36 @@ class RedditConnector(Connector):
                 terms.setdefault(term.lower(), term)
         return [f'"{t}"' if " " in t else t for t in terms.values()]
 
-    def fetch_mentions(self, day: dt.date) -> list[LandedPage]:
-        self._authorize()
-        start, _ = day_bounds(day)
-        pages = []
+    def _mention_walks(self, start: dt.datetime):
+        """(kind, context, pages newest first) of every search and inbox walk from now back to `start`."""
         for brand in self.config.brands.values():
             for term in self._search_terms(brand):
                 params = {"q": term, "type": "link", "sort": "new", "limit": PAGE_LIMIT, "raw_json": 1}
-                for resp in self.http.paginate("/search", params, newest_first(start)):
-                    ctx = {"brand_id": brand.brand_id, "term": term}
-                    pages.append(LandedPage.of(resp, PLATFORM, "mentions", day, "search", ctx))
+                walk = list(self.http.paginate("/search", params, newest_first(start)))
+                yield "search", {"brand_id": brand.brand_id, "term": term}, walk
         if self.inbox_brand:
             params = {"limit": PAGE_LIMIT, "raw_json": 1}
-            for resp in self.http.paginate("/message/mentions", params, newest_first(start)):
-                ctx = {"brand_id": self.inbox_brand, "handle": self.accounts[self.inbox_brand]}
-                pages.append(LandedPage.of(resp, PLATFORM, "mentions", day, "inbox", ctx))
-        return pages
+            walk = list(self.http.paginate("/message/mentions", params, newest_first(start)))
+            yield "inbox", {"brand_id": self.inbox_brand, "handle": self.accounts[self.inbox_brand]}, walk
+
+    def fetch_mentions(self, day: dt.date) -> list[LandedPage]:
+        self._authorize()
+        return [
+            LandedPage.of(resp, PLATFORM, "mentions", day, kind, ctx)
+            for kind, ctx, walk in self._mention_walks(day_bounds(day)[0])
+            for resp in walk
+        ]
+
+    def fetch_mentions_range(self, days: list[dt.date]) -> dict[dt.date, list[LandedPage]]:
+        """Every day of a range from one walk per search back to its first day (a walk per day re-read
+        the newer days each time: quadratic in the range). A day lands the pages its own walk would have
+        reached that hold its items, and those whose items cannot be dated (the parser quarantines them)."""
+        self._authorize()
+        out: dict[dt.date, list[LandedPage]] = {d: [] for d in days}
+        for kind, ctx, walk in self._mention_walks(day_bounds(min(days))[0]):
+            for d, responses in _pages_per_day(walk, days).items():
+                out[d].extend(LandedPage.of(r, PLATFORM, "mentions", d, kind, ctx) for r in responses)
+        return out
 
     def fetch_account_snapshots(self, day: dt.date) -> list[LandedPage]:
         self._authorize()
@@ -454,6 +468,35 @@ class RedditConnector(Connector):
                 "posts_count": None,
             }
         ]
+
+
+def _pages_per_day(walk: list[Response], days: list[dt.date]) -> dict[dt.date, list[Response]]:
+    """The pages of a newest-first walk each day needs: those holding its things (pinned ones included) or
+    things that cannot be dated (the parser quarantines them), up to where the day's own walk would have
+    stopped (newest_first: after the first page whose dating items reach before the day)."""
+    out: dict[dt.date, list[Response]] = {d: [] for d in days}
+    bounds = {d: day_bounds(d) for d in days}
+    reached = None  # the oldest dating item of the pages walked so far
+    for resp in walk:
+        try:
+            body = resp.json()
+            dating = [created_utc(item) for item in _dated_items(body)]
+        except (KeyError, TypeError, ValueError):
+            body, dating = None, None  # the walk goes on past it, as newest_first does
+        held, undatable = [], body is None
+        for thing in children(body):
+            try:
+                held.append(created_utc(thing["data"]))
+            except (KeyError, TypeError, ValueError):
+                undatable = True
+        for d, (start, end) in bounds.items():
+            if reached is not None and reached < start:
+                continue
+            if undatable or any(start <= t < end for t in held):
+                out[d].append(resp)
+        if dating:
+            reached = min([*dating, reached] if reached is not None else dating)
+    return out
 
 
 def _stubs(resp: Response) -> list[dict]:

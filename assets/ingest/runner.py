@@ -44,6 +44,9 @@ def _fetch(
     try:
         if entity == "comments":
             return connector.fetch_comments(days), []
+        if len(days) > 1 and hasattr(connector, f"fetch_{entity}_range"):
+            # One walk for the whole range where a platform pages newest first with no time filter.
+            return getattr(connector, f"fetch_{entity}_range")(days), []
         if len(days) == 1:
             return {days[0]: getattr(connector, f"fetch_{entity}")(days[0])}, []
     except OutOfReach:

@@ -269,3 +269,38 @@ def test_malformed_things_are_quarantined_and_the_rest_kept(world, config, walke
             assert all(faults.breaks_record(f"t3_{b['record_id']}") for b in bad)
             good = {str(r) for r in walked[entity, day]}
             assert records and all(str(r) in good for r in records)
+
+
+def test_a_range_of_mentions_is_one_walk_with_each_days_records(server, world, config, walked):
+    """fetch_mentions_range walks each search once back to the first day (a walk per day re-read the newer
+    days each time); every day parses to exactly what its own walk gave, from fewer requests."""
+    days = [TODAY - dt.timedelta(days=n) for n in range(8, 0, -1)]
+    per_day_http, range_http = client(server.url), client(server.url)
+    per_day, ranged = connector(per_day_http, config), connector(range_http, config)
+    by_day = {d: per_day.parse_mentions(per_day.fetch_mentions(d), d) for d in days}
+    pages = ranged.fetch_mentions_range(days)
+    assert sorted(pages) == days
+    for d in days:
+        assert ranged.parse_mentions(pages[d], d) == by_day[d], d
+        assert by_day[d][0], f"{d}: no mention in the sandbox that day, the comparison would prove nothing"
+    assert range_http.requests_made < per_day_http.requests_made / 2, (
+        range_http.requests_made,
+        per_day_http.requests_made,
+    )
+    assert {str(r) for r in ranged.parse_mentions(pages[DAYS[1]], DAYS[1])[0]} == {
+        str(r) for r in walked["mentions", DAYS[1]]
+    }
+
+
+def test_a_range_of_mentions_quarantines_what_each_days_walk_did(world, config):
+    """Malformed things (undatable) land with every day whose walk reached them: none is lost."""
+    days = [TODAY - dt.timedelta(days=n) for n in range(4, 0, -1)]
+    faults = FaultConfig(seed=4, malformed_records=0.05)
+    with SandboxServer(world, faults=faults) as srv:
+        per_day, ranged = connector(client(srv.url), config), connector(client(srv.url), config)
+        pages = ranged.fetch_mentions_range(days)
+        for d in days:
+            records, bad = ranged.parse_mentions(pages[d], d)
+            want_records, want_bad = per_day.parse_mentions(per_day.fetch_mentions(d), d)
+            assert records == want_records, d
+            assert {b["record_id"] for b in want_bad} <= {b["record_id"] for b in bad}, d
