@@ -72,6 +72,21 @@
     {%- endif -%}
 {%- endmacro %}
 
-{#- Spark: insert_overwrite with partition_by date replaces the rebuilt days itself. -#}
+{#- Spark: insert_overwrite (partition_by date, dynamic partition overwrite) replaces the days the run
+    writes; dropping the range's partitions first also clears a day that no longer has rows, as the
+    delete does on DuckDB. Without vars the whole history is rebuilt: the table is emptied. -#}
 {% macro spark__delete_partition_range(date_column) -%}
+    {%- if is_incremental() -%}
+        {%- set days = partition_range() -%}
+        {%- if days is none -%}
+            truncate table {{ this }}
+        {%- else -%}
+            {%- set specs = [] -%}
+            {%- for offset in range((days.end - days.start).days + 1) -%}
+                {%- do specs.append("partition (" ~ adapter.quote(date_column) ~ " = '"
+                    ~ (days.start + modules.datetime.timedelta(days=offset)) ~ "')") -%}
+            {%- endfor -%}
+            alter table {{ this }} drop if exists {{ specs | join(', ') }}
+        {%- endif -%}
+    {%- endif -%}
 {%- endmacro %}
