@@ -51,6 +51,25 @@
     ((epoch({{ value }}) - epoch(date_trunc('day', {{ value }}))) / 60.0)
 {%- endmacro %}
 
+{#- Spark: microseconds since the (plain, UTC-session) timestamp's midnight, as minutes with fractions. -#}
+{% macro spark__minute_of_day(value) -%}
+    ((unix_micros({{ value }}) - unix_micros(date_trunc('DAY', {{ value }}))) / 60000000.0)
+{%- endmacro %}
+
+
+{#- Does an array (a list column) hold a value? DuckDB list_contains, Spark array_contains. -#}
+{% macro array_holds(array, value) -%}
+    {{ return(adapter.dispatch('array_holds')(array, value)) }}
+{%- endmacro %}
+
+{% macro default__array_holds(array, value) -%}
+    list_contains({{ array }}, {{ value }})
+{%- endmacro %}
+
+{% macro spark__array_holds(array, value) -%}
+    array_contains({{ array }}, {{ value }})
+{%- endmacro %}
+
 
 {#- Minutes since midnight of an 'HH:MM' string. -#}
 {% macro hhmm_minutes(value) -%}
@@ -70,7 +89,7 @@
         when {{ business_days }} is null or {{ business_start }} is null or {{ business_end }} is null
             or {{ utc_timestamp }} is null then null
         else
-            list_contains({{ business_days }}, {{ weekday_abbreviation(local) }})
+            {{ array_holds(business_days, weekday_abbreviation(local)) }}
             and {{ minute_of_day(local) }} >= {{ hhmm_minutes(business_start) }}
             and {{ minute_of_day(local) }} < {{ hhmm_minutes(business_end) }}
     end)
@@ -118,6 +137,43 @@
                 else 0
             end
         )), 0) as {{ type_double() }})
+    end)
+{%- endmacro %}
+
+
+{#- Spark: the same day-by-day sum, with sequence / transform / aggregate and a lambda (x -> ...). -#}
+{% macro spark__business_minutes_between(start_utc, end_utc, tz, business_days, business_start, business_end) -%}
+    {%- set local_start = utc_to_local(start_utc, tz) -%}
+    {%- set local_end = utc_to_local(end_utc, tz) -%}
+    (case
+        when {{ start_utc }} is null or {{ end_utc }} is null or {{ business_days }} is null
+            or {{ business_start }} is null or {{ business_end }} is null then null
+        when {{ end_utc }} <= {{ start_utc }} then cast(0 as {{ type_double() }})
+        else aggregate(transform(
+            sequence(cast({{ local_start }} as date), cast({{ local_end }} as date), interval 1 day),
+            business_day -> cast(case
+                when array_contains({{ business_days }}, {{ weekday_abbreviation('business_day') }}) then greatest(
+                    0,
+                    least(
+                        case
+                            when business_day = cast({{ local_end }} as date)
+                                then {{ minute_of_day(local_end) }}
+                            else 1440
+                        end,
+                        {{ hhmm_minutes(business_end) }}
+                    )
+                    - greatest(
+                        case
+                            when business_day = cast({{ local_start }} as date)
+                                then {{ minute_of_day(local_start) }}
+                            else 0
+                        end,
+                        {{ hhmm_minutes(business_start) }}
+                    )
+                )
+                else 0
+            end as {{ type_double() }})
+        ), cast(0 as {{ type_double() }}), (total, minutes) -> total + minutes)
     end)
 {%- endmacro %}
 

@@ -1,4 +1,4 @@
-{{ config(materialized='table') }}
+{{ config(materialized='table', partition_by=none) }}
 
 -- What each configured campaign did: for the campaign brand and every other member of its
 -- competitive group (benchmarked on the same days), per platform, three periods of equal length in

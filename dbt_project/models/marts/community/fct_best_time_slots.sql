@@ -1,4 +1,4 @@
-{{ config(materialized='table') }}
+{{ config(materialized='table', partition_by=none) }}
 
 -- When a brand's posts do best on each platform: one row per brand, platform, local weekday and local
 -- hour (the brand's timezone) holding at least one post, over the whole history of fct_posts. A slot

@@ -1,4 +1,4 @@
-{{ config(materialized='table') }}
+{{ config(materialized='table', partition_by=none) }}
 
 -- The intraday listening's incidents as the dashboards show them: one row per incident (bad buzz or live
 -- care SLA) of the alerts table, rolled up from its alert events. The peak is the alert event with the
