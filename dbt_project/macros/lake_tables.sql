@@ -1,5 +1,5 @@
-{#- The raw lake as tables, for engines that read sources through a catalog (Spark). Run on-run-start
-    (dbt_project.yml). On DuckDB it does nothing: the sources read the Parquet folders in place
+{#- The raw lake as tables, for engines that read sources through a catalog (Spark). Run as the staging
+    models' pre-hook (dbt_project.yml). On DuckDB it does nothing: the sources read the Parquet folders in place
     (meta.external_location in models/staging/*/_*.yml). Layout and schemas: docs/lake_layout.md. -#}
 
 {#- Canonical raw columns per entity, as in assets/ingest/schemas.py (Spark SQL types; dt, the Hive
@@ -65,56 +65,62 @@
     {{ return(env_var('SOCIAL_SPARK_LAKE_URL', env_var('SOCIAL_LAKE_URL', 'SOCIAL_LAKE_URL-is-not-set')).rstrip('/')) }}
 {%- endmacro %}
 
-{% macro create_lake_tables() -%}
-    {{ return(adapter.dispatch('create_lake_tables')()) }}
+{#- Pre-hook of every staging model (dbt_project.yml): declare the lake tables the model reads (its
+    sources) before the view over them is (re)built. A no-op on DuckDB, whose sources read the Parquet
+    folders in place. (Not an on-run-start hook: that would add a hook result to every DuckDB run.) -#}
+{% macro create_lake_source_tables() -%}
+    {{ return(adapter.dispatch('create_lake_source_tables')()) }}
 {%- endmacro %}
 
-{% macro default__create_lake_tables() -%}
+{% macro default__create_lake_source_tables() -%}
 {%- endmacro %}
 
-{#- Spark: one external Parquet table per raw dataset (database = the source's name, as dbt renders the
-    source), created when missing, then its partitions recovered so that a day folder written since the
-    last run (a late-arriving day) is seen and a removed one is forgotten; unpartitioned tables are
-    refreshed (their file is replaced whole). Dropping such a table never deletes the lake's files. -#}
-{% macro spark__create_lake_tables() -%}
+{#- Spark: per source table, an external Parquet table (database = the source's name, as dbt renders the
+    source) created when missing, then its day partitions recovered (msck repair ... sync partitions), so
+    that a day folder written since the last run (a late-arriving day) is seen and a removed one is
+    forgotten, and its cached file listing refreshed (a day re-written in place; the unpartitioned tables
+    are replaced whole). Dropping such a table never deletes the lake's files. -#}
+{% macro spark__create_lake_source_tables() -%}
     {%- if execute -%}
-        {%- set root = lake_root() -%}
-        {%- set statements = [] -%}
-        {%- set entities = lake_entity_columns() -%}
-        {%- for platform in var('platforms') -%}
-            {%- do statements.append('create database if not exists ' ~ platform) -%}
-            {%- for entity, columns in entities.items() -%}
-                {%- set cols = [] -%}
-                {%- for name, type in columns -%}
-                    {%- do cols.append(adapter.quote(name) ~ ' ' ~ type) -%}
-                {%- endfor -%}
-                {%- do cols.append('dt date') -%}
-                {%- set table = platform ~ '.' ~ entity -%}
-                {%- do statements.append(
-                    'create table if not exists ' ~ table ~ ' (' ~ (cols | join(', ')) ~ ') using parquet'
-                    ~ ' partitioned by (dt) location ' ~ "'" ~ root ~ '/raw/' ~ platform ~ '/' ~ entity ~ "'") -%}
-                {%- do statements.append('msck repair table ' ~ table ~ ' sync partitions') -%}
-                {%- do statements.append('refresh table ' ~ table) -%}
+        {%- for source_name, table_name in model.sources -%}
+            {%- for statement in lake_table_statements(source_name, table_name) -%}
+                {%- do run_query(statement) -%}
             {%- endfor -%}
         {%- endfor -%}
-        {%- for database, tables in lake_unpartitioned_tables().items() -%}
-            {%- do statements.append('create database if not exists ' ~ database) -%}
-            {%- set folder = 'raw/' ~ database if database == 'reference' else database -%}
-            {%- for name, columns in tables.items() -%}
-                {%- set cols = [] -%}
-                {%- for column, type in columns -%}
-                    {%- do cols.append(adapter.quote(column) ~ ' ' ~ type) -%}
-                {%- endfor -%}
-                {%- set table = database ~ '.' ~ name -%}
-                {%- do statements.append(
-                    'create table if not exists ' ~ table ~ ' (' ~ (cols | join(', ')) ~ ') using parquet'
-                    ~ ' location ' ~ "'" ~ root ~ '/' ~ folder ~ '/' ~ name ~ "'") -%}
-                {%- do statements.append('refresh table ' ~ table) -%}
-            {%- endfor -%}
+    {%- endif -%}
+{%- endmacro %}
+
+{#- The statements declaring one lake table on Spark. -#}
+{% macro lake_table_statements(source_name, table_name) -%}
+    {%- set root = lake_root() -%}
+    {%- set entities = lake_entity_columns() -%}
+    {%- set unpartitioned = lake_unpartitioned_tables() -%}
+    {%- set cols = [] -%}
+    {%- set table = source_name ~ '.' ~ table_name -%}
+    {%- if source_name in var('platforms') and table_name in entities -%}
+        {%- for name, type in entities[table_name] -%}
+            {%- do cols.append(adapter.quote(name) ~ ' ' ~ type) -%}
         {%- endfor -%}
-        {%- for statement in statements -%}
-            {%- do run_query(statement) -%}
+        {%- do cols.append('dt date') -%}
+        {{ return([
+            'create database if not exists ' ~ source_name,
+            'create table if not exists ' ~ table ~ ' (' ~ (cols | join(', ')) ~ ') using parquet'
+                ~ ' partitioned by (dt) location ' ~ "'" ~ root ~ '/raw/' ~ source_name ~ '/' ~ table_name ~ "'",
+            'msck repair table ' ~ table ~ ' sync partitions',
+            'refresh table ' ~ table,
+        ]) }}
+    {%- elif source_name in unpartitioned and table_name in unpartitioned[source_name] -%}
+        {%- for name, type in unpartitioned[source_name][table_name] -%}
+            {%- do cols.append(adapter.quote(name) ~ ' ' ~ type) -%}
         {%- endfor -%}
-        {{ log('create_lake_tables: ' ~ (statements | length) ~ ' statements over ' ~ root, info=false) }}
+        {%- set folder = 'raw/' ~ source_name if source_name == 'reference' else source_name -%}
+        {{ return([
+            'create database if not exists ' ~ source_name,
+            'create table if not exists ' ~ table ~ ' (' ~ (cols | join(', ')) ~ ') using parquet'
+                ~ ' location ' ~ "'" ~ root ~ '/' ~ folder ~ '/' ~ table_name ~ "'",
+            'refresh table ' ~ table,
+        ]) }}
+    {%- else -%}
+        {{ exceptions.raise_compiler_error('No lake table definition for source ' ~ table) }}
     {%- endif -%}
 {%- endmacro %}

@@ -90,3 +90,19 @@
         {%- endif -%}
     {%- endif -%}
 {%- endmacro %}
+
+
+{#- Does the incremental strategy replace whole date partitions (Spark's insert_overwrite), rather than
+    rows by key (delete+insert)? A mart writing days outside the range (a lookback) must then write
+    every row of those days. -#}
+{% macro replaces_whole_partitions() -%}
+    {{ return(adapter.dispatch('replaces_whole_partitions')()) }}
+{%- endmacro %}
+
+{% macro default__replaces_whole_partitions() -%}
+    {{ return(false) }}
+{%- endmacro %}
+
+{% macro spark__replaces_whole_partitions() -%}
+    {{ return(true) }}
+{%- endmacro %}

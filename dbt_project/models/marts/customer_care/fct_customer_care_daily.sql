@@ -54,6 +54,23 @@ lookback_days as (
         responses.date
     from responses
     where not ({{ in_partition_range('responses.date') }})
+    {%- if replaces_whole_partitions() %}
+
+    union
+
+    -- an engine that overwrites whole date partitions (Spark's insert_overwrite) gets every account of
+    -- such a day, or the accounts without comments that day would be lost from its partition
+    select
+        accounts.brand_id,
+        accounts.platform,
+        redone.date
+    from accounts
+    cross join (
+        select distinct responses.date
+        from responses
+        where not ({{ in_partition_range('responses.date') }})
+    ) as redone
+    {%- endif %}
 
 ),
 
