@@ -212,8 +212,9 @@ def test_pools_and_run_monitoring_carried_over_from_the_local_instance(k8s_insta
         assert k8s_instance["run_monitoring"][key] == value, f"run_monitoring.{key}"
 
 
-def _mutated(path: str, value):
-    config = _yaml(K8S / "dagster.yaml")
+def _mutated(path: str, value, file: str = "dagster.yaml"):
+    """deploy/kubernetes/<file> with the key at the dotted `path` set to `value` (or deleted: _DELETE)."""
+    config = _yaml(K8S / file)
     *parents, last = path.split(".")
     node = config
     for key in parents:
@@ -411,16 +412,7 @@ def test_helm_values_validate_against_the_charts_schema():
     ],
 )
 def test_broken_helm_values_are_rejected(path, value):
-    values = _yaml(K8S / "values.yaml")
-    *parents, last = path.split(".")
-    node = values
-    for key in parents:
-        node = node[key]
-    if value is _DELETE:
-        del node[last]
-    else:
-        node[last] = value
-    assert _helm_errors(values) != []
+    assert _helm_errors(_mutated(path, value, "values.yaml")) != []
 
 
 def test_helm_values_carry_the_same_instance_as_dagster_yaml(k8s_instance):
