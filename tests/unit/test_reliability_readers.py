@@ -67,11 +67,13 @@ def test_a_reader_in_a_loop_never_gets_an_error_nor_a_mix_of_two_versions(tmp_pa
     }
     publish_dir = tmp_path / "published"
     gen_of = {publish(sources["A"], publish_dir, {}).version: "A"}
-    reader = subprocess.Popen(
-        [sys.executable, "-c", READER, str(publish_dir), "8", ",".join(TABLES)],
-        stdout=subprocess.PIPE,
-        text=True,
-    )
+    # The reader's lines go to a file: through a pipe nobody reads until it exits, a fast reader fills the pipe
+    # (64 KB) and blocks on print for good while this loop keeps publishing (it hung on a quiet machine).
+    reads_file = tmp_path / "reads.ndjson"
+    with reads_file.open("w") as sink:
+        reader = subprocess.Popen(
+            [sys.executable, "-c", READER, str(publish_dir), "8", ",".join(TABLES)], stdout=sink, text=True
+        )
     try:
         time.sleep(1.0)  # the reader is reading
         i = 0
@@ -80,7 +82,7 @@ def test_a_reader_in_a_loop_never_gets_an_error_nor_a_mix_of_two_versions(tmp_pa
             gen_of[publish(sources[gen], publish_dir, {}).version] = gen
             i += 1
             time.sleep(0.05)
-        out = reader.stdout.read().splitlines()
+        out = reads_file.read_text().splitlines()
     finally:
         if reader.poll() is None:
             reader.kill()
