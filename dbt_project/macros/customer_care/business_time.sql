@@ -102,79 +102,62 @@
     Local wall-clock arithmetic: a daylight-saving change inside business hours would be off by its
     hour (none happens in practice: clocks change at night). -#}
 {% macro business_minutes_between(start_utc, end_utc, tz, business_days, business_start, business_end) -%}
-    {{ return(adapter.dispatch('business_minutes_between')(start_utc, end_utc, tz, business_days, business_start, business_end)) }}
-{%- endmacro %}
-
-{% macro default__business_minutes_between(start_utc, end_utc, tz, business_days, business_start, business_end) -%}
     {%- set local_start = utc_to_local(start_utc, tz) -%}
     {%- set local_end = utc_to_local(end_utc, tz) -%}
     (case
         when {{ start_utc }} is null or {{ end_utc }} is null or {{ business_days }} is null
             or {{ business_start }} is null or {{ business_end }} is null then null
         when {{ end_utc }} <= {{ start_utc }} then cast(0 as {{ type_double() }})
-        else cast(coalesce(list_sum(list_transform(
-            generate_series(cast({{ local_start }} as date), cast({{ local_end }} as date), interval 1 day),
-            lambda business_day: case
-                when list_contains({{ business_days }}, {{ weekday_abbreviation('business_day') }}) then greatest(
-                    0,
-                    least(
-                        case
-                            when cast(business_day as date) = cast({{ local_end }} as date)
-                                then {{ minute_of_day(local_end) }}
-                            else 1440
-                        end,
-                        {{ hhmm_minutes(business_end) }}
-                    )
-                    - greatest(
-                        case
-                            when cast(business_day as date) = cast({{ local_start }} as date)
-                                then {{ minute_of_day(local_start) }}
-                            else 0
-                        end,
-                        {{ hhmm_minutes(business_start) }}
-                    )
-                )
-                else 0
-            end
-        )), 0) as {{ type_double() }})
+        else {{ business_minutes_summed(local_start, local_end, business_days, business_start, business_end) }}
     end)
 {%- endmacro %}
 
 
-{#- Spark: the same day-by-day sum, with sequence / transform / aggregate and a lambda (x -> ...). -#}
-{% macro spark__business_minutes_between(start_utc, end_utc, tz, business_days, business_start, business_end) -%}
-    {%- set local_start = utc_to_local(start_utc, tz) -%}
-    {%- set local_end = utc_to_local(end_utc, tz) -%}
-    (case
-        when {{ start_utc }} is null or {{ end_utc }} is null or {{ business_days }} is null
-            or {{ business_start }} is null or {{ business_end }} is null then null
-        when {{ end_utc }} <= {{ start_utc }} then cast(0 as {{ type_double() }})
-        else aggregate(transform(
-            sequence(cast({{ local_start }} as date), cast({{ local_end }} as date), interval 1 day),
-            business_day -> cast(case
-                when array_contains({{ business_days }}, {{ weekday_abbreviation('business_day') }}) then greatest(
-                    0,
-                    least(
-                        case
-                            when business_day = cast({{ local_end }} as date)
-                                then {{ minute_of_day(local_end) }}
-                            else 1440
-                        end,
-                        {{ hhmm_minutes(business_end) }}
-                    )
-                    - greatest(
-                        case
-                            when business_day = cast({{ local_start }} as date)
-                                then {{ minute_of_day(local_start) }}
-                            else 0
-                        end,
-                        {{ hhmm_minutes(business_start) }}
-                    )
-                )
-                else 0
-            end as {{ type_double() }})
-        ), cast(0 as {{ type_double() }}), (total, minutes) -> total + minutes)
-    end)
+{#- The business minutes of one local day (a DATE) of the span local_start..local_end (local timestamps). -#}
+{% macro business_minutes_on_day(business_day, local_start, local_end, business_days, business_start, business_end) -%}
+    case
+        when {{ array_holds(business_days, weekday_abbreviation(business_day)) }} then greatest(
+            0,
+            least(
+                case
+                    when cast({{ business_day }} as date) = cast({{ local_end }} as date)
+                        then {{ minute_of_day(local_end) }}
+                    else 1440
+                end,
+                {{ hhmm_minutes(business_end) }}
+            )
+            - greatest(
+                case
+                    when cast({{ business_day }} as date) = cast({{ local_start }} as date)
+                        then {{ minute_of_day(local_start) }}
+                    else 0
+                end,
+                {{ hhmm_minutes(business_start) }}
+            )
+        )
+        else 0
+    end
+{%- endmacro %}
+
+
+{#- The sum of business_minutes_on_day over every local day of the span, as a double. -#}
+{% macro business_minutes_summed(local_start, local_end, business_days, business_start, business_end) -%}
+    {{ return(adapter.dispatch('business_minutes_summed')(local_start, local_end, business_days, business_start, business_end)) }}
+{%- endmacro %}
+
+{% macro default__business_minutes_summed(local_start, local_end, business_days, business_start, business_end) -%}
+    cast(coalesce(list_sum(list_transform(
+        generate_series(cast({{ local_start }} as date), cast({{ local_end }} as date), interval 1 day),
+        lambda business_day: {{ business_minutes_on_day('business_day', local_start, local_end, business_days, business_start, business_end) }}
+    )), 0) as {{ type_double() }})
+{%- endmacro %}
+
+{#- Spark: sequence / transform / aggregate and a lambda (x -> ...). -#}
+{% macro spark__business_minutes_summed(local_start, local_end, business_days, business_start, business_end) -%}
+    aggregate(transform(
+        sequence(cast({{ local_start }} as date), cast({{ local_end }} as date), interval 1 day),
+        business_day -> cast({{ business_minutes_on_day('business_day', local_start, local_end, business_days, business_start, business_end) }} as {{ type_double() }})
+    ), cast(0 as {{ type_double() }}), (total, minutes) -> total + minutes)
 {%- endmacro %}
 
 
