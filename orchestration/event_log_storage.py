@@ -33,6 +33,11 @@ ENGINES_KEPT = 64  # databases whose engine is kept: the index and the latest ru
 
 
 class RangeSqliteEventLogStorage(SqliteEventLogStorage):
+    def __init__(self, base_dir: str, inst_data=None):
+        # before Dagster's __init__, which already writes (it indexes a new event log) through _connect
+        self._engines: OrderedDict = OrderedDict()
+        super().__init__(base_dir, inst_data=inst_data)
+
     @classmethod
     def config_type(cls):
         # Without base_dir: where Dagster keeps its default SQLite event log, $DAGSTER_HOME/history/runs.
@@ -52,7 +57,7 @@ class RangeSqliteEventLogStorage(SqliteEventLogStorage):
     def _connect(self, shard: str):
         # Dagster's _connect, with the engine kept (LRU) instead of created and disposed for each write.
         with self._db_lock:
-            engines = self.__dict__.setdefault("_engines", OrderedDict())
+            engines = self._engines
             engine = engines.get(shard)
             if engine is None:
                 engine = create_engine(
