@@ -50,6 +50,26 @@ def fetch_since(since: dt.datetime) -> Iterator[None]:
         _SINCE.reset(token)
 
 
+# A thread read by a time-windowed search (X's conversation search) normally starts at the day it serves:
+# the daily run wants that day's replies only. An intraday comments poll needs every reply since the posts
+# of the lookback were made (yesterday's comment still unanswered today), so it asks for whole threads.
+_WHOLE_THREADS: ContextVar[bool] = ContextVar("whole_threads", default=False)
+
+
+@contextmanager
+def whole_threads() -> Iterator[None]:
+    """Within this block, time-windowed thread reads start at the lookback's first post, not the day."""
+    token = _WHOLE_THREADS.set(True)
+    try:
+        yield
+    finally:
+        _WHOLE_THREADS.reset(token)
+
+
+def whole_threads_wanted() -> bool:
+    return _WHOLE_THREADS.get()
+
+
 # No social post predates this, and none is dated a year past this machine's clock: a timestamp outside is
 # corrupt. Said so (quarantined), rather than silently left out by every day's window.
 EARLIEST = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)

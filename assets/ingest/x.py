@@ -31,6 +31,7 @@ from .records import (
     parse_time,
     quarantined,
     time_or_none,
+    whole_threads_wanted,
 )
 
 PLATFORM = "x"
@@ -111,8 +112,15 @@ class XConnector(Connector):
                 return email.utils.parsedate_to_datetime(date).astimezone(dt.UTC)
         return None
 
-    def _search_window(self, start: dt.datetime, end: dt.datetime, days: list[dt.date]) -> tuple[str, str]:
-        """start_time/end_time of a recent search over [start, end), or SearchWindowError."""
+    def _search_window(
+        self,
+        start: dt.datetime,
+        end: dt.datetime,
+        days: list[dt.date],
+        reach_back_to: dt.datetime | None = None,
+    ) -> tuple[str, str]:
+        """start_time/end_time of a recent search over [start, end), or SearchWindowError; with
+        `reach_back_to`, the window starts there instead, or as far back as search reaches."""
         now = self._server_now() or dt.datetime.now(dt.UTC)
         earliest = now - SEARCH_REACH + START_MARGIN
         if start < earliest:
@@ -125,6 +133,8 @@ class XConnector(Connector):
                 "only, so their comments and mentions cannot be fetched (re-derive them from the landing "
                 "zone if they were landed)",
             )
+        if reach_back_to is not None:
+            start = min(start, max(reach_back_to, earliest))
         return x_time(start), x_time(min(end, now - END_MARGIN))
 
     def _timeline(self, user_id: str, start: dt.datetime, end: dt.datetime) -> Iterator[Response]:
@@ -181,7 +191,9 @@ class XConnector(Connector):
         out: dict[dt.date, list[LandedPage]] = {d: [] for d in days}
         for handle in self.accounts.values():
             self._lookup(handle)  # the server's clock, before judging the search window
-        start_time, end_time = self._search_window(day_bounds(min(days))[0], window_end, days)
+        # A poll wants whole threads: replies as old as the lookback's posts, as far as search reaches.
+        reach_back_to = posts_start if whole_threads_wanted() else None
+        start_time, end_time = self._search_window(day_bounds(min(days))[0], window_end, days, reach_back_to)
         for brand_id, handle in self.accounts.items():
             account = self._lookup(handle)
             user_id = account.json()["data"]["id"]

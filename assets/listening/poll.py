@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from assets.ingest.lake import Lake
 from assets.ingest.landing import LandedPage, write_pages
-from assets.ingest.records import fetch_since
+from assets.ingest.records import fetch_since, whole_threads
 from assets.ingest.sentiment import enrich
 
 from .store import Store
@@ -110,7 +110,8 @@ def poll_comments(connector, lake: Lake, store: Store, now: dt.datetime) -> Poll
     of the comment lookback, and the moment of the brand's first answer, as of now."""
     platform = connector.platform
     today = now.date()
-    pages = connector.fetch_comments([today])[today]
+    with whole_threads():  # X searches a thread by time: from the lookback's posts on, not from today
+        pages = connector.fetch_comments([today])[today]
     write_pages(
         lake,
         platform,

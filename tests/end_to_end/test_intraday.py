@@ -52,7 +52,7 @@ class _Receiver(BaseHTTPRequestHandler):
 class Timeline:
     """The sandbox worlds, their servers, the sensor and the simulated clock that drives both."""
 
-    def __init__(self, base: Path, bad_buzz: bool, comments_minutes: int):
+    def __init__(self, base: Path, bad_buzz: bool, comments_minutes: int, platforms=PLATFORMS):
         from assets.brand_config import load_brand_config
         from orchestration.listening import build_listening_sensor
         from orchestration.settings import load_settings
@@ -61,7 +61,7 @@ class Timeline:
         self.config = load_brand_config(REPO / "brands.yaml")
         buzz = (ScriptedBadBuzz("brewbean", ONSET),) if bad_buzz else ()
         self.worlds = {
-            p: World(self.config, seed=42, now=WEEK_START, platform=p, bad_buzzes=buzz) for p in PLATFORMS
+            p: World(self.config, seed=42, now=WEEK_START, platform=p, bad_buzzes=buzz) for p in platforms
         }
         self.servers = {p: SandboxServer(w).start() for p, w in self.worlds.items()}
         self.received: list[dict] = []
@@ -72,7 +72,7 @@ class Timeline:
             "SOCIAL_DATA_DIR": str(base),
             "SOCIAL_PLATFORM_MODE": "sandbox",
             "SOCIAL_SANDBOX_URLS": ",".join(f"{p}={s.url}" for p, s in self.servers.items()),
-            "SOCIAL_LISTENING_PLATFORMS": ",".join(PLATFORMS),
+            "SOCIAL_LISTENING_PLATFORMS": ",".join(platforms),
             "SOCIAL_LISTENING_COMMENTS_MINUTES": str(comments_minutes),
             "SOCIAL_LISTENING_WEBHOOK_URL": f"http://127.0.0.1:{self.webhook.server_address[1]}/hook",
         }
@@ -341,8 +341,77 @@ def test_daily_partitions_are_unchanged_by_intraday_polling(buzz, tmp_path):
     assert compared > 1000
 
 
+def test_daily_marts_are_unchanged_by_intraday_polling(buzz, tmp_path):
+    """Beyond the raw partitions: dbt builds every model but the live alerts' (the one mart the sensor
+    feeds, by design) over the polled lake and over a lake that never saw a poll; each mart is the same,
+    row for row."""
+    import shutil
+
+    import duckdb
+
+    polled, fresh = buzz.settings.lake_url, str(tmp_path / "lake")
+    # The baseline days the fixture's daily run wrote before the first poll, as they are: ingested again
+    # now, the authors' follower counts would be today's, not the polled lake's.
+    for p in PLATFORMS:
+        for day in BASELINE:
+            part = f"raw/{p}/mentions/dt={day}"
+            shutil.copytree(Path(polled, part), Path(fresh, part))
+    for lake in (polled, fresh):
+        buzz.ingest_daily(lake, ENTITIES, DAILY_DAYS)
+    warehouses = [_dbt_run(lake, tmp_path / name) for lake, name in ((polled, "polled"), (fresh, "fresh"))]
+    with duckdb.connect() as con:
+        for name, wh in zip(("polled", "fresh"), warehouses, strict=True):
+            con.execute(f"attach '{wh}' as {name} (read_only)")
+        marts = con.execute(
+            "select table_schema, table_name from information_schema.tables where table_catalog = 'fresh' "
+            "and table_schema not like '%staging%' and table_schema not like '%intermediate%' order by 1, 2"
+        ).fetchall()
+        assert len(marts) >= 15, marts
+        rows = 0
+        for schema, table in marts:
+            a, b = f"polled.{schema}.{table}", f"fresh.{schema}.{table}"
+            # `except all` both ways: the same rows, each as often (nulls compare as equal here)
+            differ = con.execute(
+                f"select (select count(*) from (from {a} except all from {b})), "
+                f"(select count(*) from (from {b} except all from {a})), (select count(*) from {b})"
+            ).fetchone()
+            assert differ[:2] == (0, 0), (schema, table, differ)
+            rows += differ[2]
+    assert rows > 1000
+
+
+def _dbt_run(lake_url: str, work: Path) -> Path:
+    """dbt run of every model but the live alerts' over a lake holding the polled platforms; the other
+    platforms get one empty day (what the daily run writes for a day without records), the brands their
+    reference tables (written by the daily job's first step)."""
+    from assets.brand_config import load_brand_config
+    from assets.ingest.dagster_assets import REFERENCE_SCHEMAS, reference_rows
+    from assets.ingest.lake import Lake
+    from assets.ingest.raw_writer import write_partition, write_reference
+    from assets.listening.alerts_table import ensure_alerts_table
+
+    lake = Lake(lake_url)
+    rows = reference_rows(load_brand_config(REPO / "brands.yaml"))
+    for name, schema in REFERENCE_SCHEMAS.items():
+        write_reference(lake, name, rows[name], schema)
+    for platform in ("x", "reddit", "facebook", "youtube"):
+        for entity in ENTITIES:
+            write_partition(lake, platform, entity, DAILY_DAYS[0], [])
+    ensure_alerts_table(lake)  # the source must be readable; the models over it are not built
+    warehouse = work / "warehouse.duckdb"
+    env = {**os.environ, "SOCIAL_LAKE_URL": lake.root, "SOCIAL_WAREHOUSE_PATH": str(warehouse)}
+    cmd = [str(Path(sys.executable).parent / "dbt"), "run", "--exclude", "stg_listening__alerts+"]
+    cmd += ["--project-dir", str(REPO / "dbt_project"), "--profiles-dir", str(REPO / "dbt_project")]
+    cmd += ["--target-path", str(work / "target"), "--log-path", str(work / "logs")]
+    proc = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=600)
+    assert proc.returncode == 0, proc.stdout[-4000:] + proc.stderr[-2000:]
+    return warehouse
+
+
 def test_live_sla_breaches_match_the_sandbox(tmp_path):
-    tl = Timeline(tmp_path, bad_buzz=False, comments_minutes=15)
+    """X too: its threads are read by a search over time, which must reach back to comments made before
+    today (at 15:00 most of the breaches are older than the day)."""
+    tl = Timeline(tmp_path, bad_buzz=False, comments_minutes=15, platforms=(*PLATFORMS, "x"))
     try:
         for at in (CARE_AT - dt.timedelta(minutes=15), CARE_AT):
             tl.tick(at)
@@ -351,6 +420,8 @@ def test_live_sla_breaches_match_the_sandbox(tmp_path):
                 expected = _breaches(tl, bid, at)
                 assert expected, bid  # the sandbox has late and unanswered comments at this moment
                 listed = {(b["platform"], b["comment_id"]) for b in sent[bid]["breaches"]}
+                midnight = dt.datetime.combine(at.date(), dt.time(), dt.UTC)
+                assert any(p == "x" and _x_created(c) < midnight for p, c in expected), bid
                 if at == CARE_AT:
                     assert sent[bid]["action"] in ("open", "update")
                 assert listed == expected, (bid, at, len(listed), len(expected))
@@ -378,8 +449,10 @@ def _pages(path: Path) -> list[tuple]:
 
 def _breaches(tl: Timeline, bid: str, at: dt.datetime) -> set[tuple[str, str]]:
     """From the World: members' direct comments on the brand's posts of the comment lookback, with no
-    answer from the brand by `at`, whose SLA deadline (sla_hours of business time after them) has passed."""
+    answer from the brand by `at`, whose SLA deadline (sla_hours of business time after them) has passed.
+    On X, only what recent search still reaches at `at` (7 days, less the connector's 5-minute margin)."""
     from sandbox.rhythms import add_business_hours, zone
+    from sandbox.x_api import SEARCH_REACH
 
     brand = tl.config.brands[bid]
     now_ms = int(at.timestamp() * 1000)
@@ -394,6 +467,8 @@ def _breaches(tl: Timeline, bid: str, at: dt.datetime) -> set[tuple[str, str]]:
                 for c in world.replies(post):
                     if c.account.brand_id is not None or c.ms > now_ms:
                         continue
+                    if p == "x" and c.ms < now_ms - (SEARCH_REACH - dt.timedelta(minutes=5)) // MS:
+                        continue
                     answered = any(r.kind == "brand_reply" and r.ms <= now_ms for r in world.replies(c))
                     deadline = add_business_hours(
                         c.ms, brand.sla_hours, brand.business_hours, zone(brand.timezone)
@@ -403,6 +478,20 @@ def _breaches(tl: Timeline, bid: str, at: dt.datetime) -> set[tuple[str, str]]:
     return out
 
 
+MS = dt.timedelta(milliseconds=1)
+
+
+def _x_created(tweet_id: str) -> dt.datetime:
+    from sandbox.x_api import TWEPOCH_MS
+
+    return dt.datetime.fromtimestamp(((int(tweet_id) >> 22) + TWEPOCH_MS) / 1000, dt.UTC)
+
+
 def _wire_id(tl: Timeline, platform: str, status) -> str:
-    """The comment id as the platform's API shows it (Mastodon: the status id; Bluesky: the post's uri)."""
+    """The comment id as the platform's API shows it (Mastodon: the status id; Bluesky: the post's uri;
+    X: the tweet's snowflake)."""
+    if platform == "x":
+        from sandbox.x_api import x_id
+
+        return str(x_id(status.id))
     return str(status.id) if platform == "mastodon" else tl.servers[platform].api.uri(status)

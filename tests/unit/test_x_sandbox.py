@@ -225,6 +225,30 @@ def test_days_beyond_recent_search_fail_loudly_and_the_api_refuses_them(server, 
     assert too_recent.status_code == 400 and "10 seconds" in too_recent.json()["errors"][0]["message"]
 
 
+def test_an_intraday_poll_reads_whole_threads_as_far_back_as_search_reaches(server, world, config):
+    """The daily run of today reads today's replies only; a poll (whole_threads) also needs the older
+    replies of the lookback's threads (an unanswered comment of yesterday), back to where search reaches."""
+    from assets.ingest.records import whole_threads
+
+    def starts(pages) -> set[str]:
+        return {p.url.split("start_time=")[1].split("&")[0] for p in pages if p.kind == "conversation"}
+
+    c = make_connector(server.url, config)
+    daily = c.fetch_comments([TODAY])[TODAY]
+    with whole_threads():
+        polled = c.fetch_comments([TODAY])[TODAY]
+    assert starts(daily) == {f"{TODAY.isoformat()}T00:00:00Z"}
+    (start,) = starts(polled)  # the server's now less 7 days, plus the connector's 5-minute margin
+    assert start.startswith(f"{(TODAY - dt.timedelta(days=7)).isoformat()}T06:05:")
+    for back in (1, 2, 6):  # days before today: the poll holds what the daily run of that day read under
+        day = TODAY - dt.timedelta(days=back)  # the posts of today's lookback
+        ids = {r["comment_id"] for r in c.parse_comments(polled, day)[0]}
+        read = c.parse_comments(c.fetch_comments([day])[day], day)[0]
+        assert ids == {r["comment_id"] for r in read if c.in_lookback(TODAY, id_time(r["post_id"]))}, day
+        assert ids and not c.parse_comments(daily, day)[0]
+    assert c.parse_comments(polled, TODAY)[0] == c.parse_comments(daily, TODAY)[0]
+
+
 def test_unknown_users_are_200_with_errors_and_the_connector_says_so(server, config):
     found = requests.get(f"{server.url}/2/users/by/username/nobody_here", timeout=10)
     assert found.status_code == 200 and found.json()["errors"][0]["title"] == "Not Found Error"
