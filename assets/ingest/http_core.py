@@ -12,6 +12,7 @@ import datetime as dt
 import email.utils
 import json
 import logging
+import os
 import random
 import re
 import time
@@ -19,6 +20,7 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
+import orjson
 import requests
 from requests.adapters import HTTPAdapter
 
@@ -121,6 +123,16 @@ def parse_rate_limit(headers: Mapping[str, str], style: str, now: float) -> Rate
     )
 
 
+def loads(text: str | bytes):
+    """json.loads, through orjson where it can (several times faster on API pages: decoding was the largest
+    cost of ingest after compression). orjson refuses a few things the standard library reads (NaN, integers
+    beyond 64 bits, lone surrogates): those documents go to json.loads, so what parses, and how, is unchanged."""
+    try:
+        return orjson.loads(text)
+    except orjson.JSONDecodeError:
+        return json.loads(text)
+
+
 def _usage_rate_limit(value: str | None, now: float) -> RateLimit:
     """Facebook Graph: JSON of percentages used (call_count, total_time, total_cputime); the business
     use-case variant nests them per id and adds estimated_time_to_regain_access in minutes."""
@@ -179,7 +191,7 @@ class Response:
     request_params: dict = field(default_factory=dict, repr=False)
 
     def json(self):
-        return json.loads(self.text)
+        return loads(self.text)
 
 
 @dataclass
@@ -226,11 +238,26 @@ class HttpCore:
         self.session.mount("http://", adapter)
         self.session.mount("https://", adapter)
         self.session.headers["User-Agent"] = user_agent
+        # With trust_env, requests scans the whole environment for proxy variables (and reads ~/.netrc) on
+        # every request: 6% of ingest's time. The proxies are looked up once per host instead (below), the
+        # CA bundle variables once here; credentials never come from ~/.netrc, only from the environment.
+        self.session.trust_env = False
+        self._proxies: dict[str, dict[str, str]] = {}
+        ca_bundle = os.environ.get("REQUESTS_CA_BUNDLE") or os.environ.get("CURL_CA_BUNDLE")
+        if ca_bundle:
+            self.session.verify = ca_bundle
         if token:
             self.session.headers["Authorization"] = f"Bearer {token}"
 
     def close(self) -> None:
         self.session.close()
+
+    def _proxies_for(self, url: str) -> dict[str, str]:
+        """The proxies the environment (HTTP_PROXY, HTTPS_PROXY, NO_PROXY...) gives this URL's host."""
+        host = urlsplit(url).netloc
+        if host not in self._proxies:
+            self._proxies[host] = requests.utils.get_environ_proxies(url)
+        return self._proxies[host]
 
     def url(self, path_or_url: str) -> str:
         return path_or_url if "://" in path_or_url else f"{self.base_url}/{path_or_url.lstrip('/')}"
@@ -273,7 +300,14 @@ class HttpCore:
             try:
                 self.requests_made += 1
                 resp = self.session.request(
-                    method, url, params=params, data=data, json=json_body, auth=auth, timeout=self.timeout
+                    method,
+                    url,
+                    params=params,
+                    data=data,
+                    json=json_body,
+                    auth=auth,
+                    timeout=self.timeout,
+                    proxies=self._proxies_for(url),
                 )
             except (
                 requests.ConnectionError,

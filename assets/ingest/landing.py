@@ -12,9 +12,11 @@ import gzip
 import io
 import json
 from collections.abc import Iterable, Iterator
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, fields
 
-from .http_core import Response
+import orjson
+
+from .http_core import Response, loads
 from .lake import Lake
 
 
@@ -49,7 +51,18 @@ class LandedPage:
         )
 
     def json(self):
-        return json.loads(self.body)
+        return loads(self.body)
+
+    def ndjson_line(self) -> bytes:
+        """The page as one line of the landing file. orjson (UTF-8, compact) unless it refuses the page
+        (a lone surrogate, a key that is not a string): the standard library writes those as before."""
+        try:
+            return orjson.dumps({name: getattr(self, name) for name in _FIELDS}) + b"\n"
+        except TypeError:  # orjson.JSONEncodeError is a TypeError
+            return json.dumps(asdict(self), ensure_ascii=False).encode("utf-8") + b"\n"
+
+
+_FIELDS = tuple(f.name for f in fields(LandedPage))
 
 
 def landing_path(lake: Lake, platform: str, entity: str, day: dt.date) -> str:
@@ -68,9 +81,11 @@ def write_pages(
     the day's file (intraday polls land beside the daily pages, never in their place)."""
     buf = io.BytesIO()
     n = 0
-    with gzip.GzipFile(fileobj=buf, mode="wb", mtime=0) as gz:
+    # zlib's default level, not gzip's 9: half the time of the strongest level for 2% more bytes (a day of
+    # Reddit threads: 0.13 s against 0.26 s, 628 KB against 614 KB), and compression was ingest's largest cost.
+    with gzip.GzipFile(fileobj=buf, mode="wb", mtime=0, compresslevel=6) as gz:
         for page in pages:
-            gz.write(json.dumps(asdict(page), ensure_ascii=False).encode("utf-8") + b"\n")
+            gz.write(page.ndjson_line())
             n += 1
     with lake.atomic_open(path or landing_path(lake, platform, entity, day)) as fh:
         fh.write(buf.getvalue())
@@ -87,6 +102,6 @@ def read_pages(lake: Lake, platform: str, entity: str, day: dt.date) -> Iterator
         data = gzip.decompress(fh.read())
     for i, line in enumerate(data.splitlines()):
         try:
-            yield LandedPage(**json.loads(line))
+            yield LandedPage(**loads(line))
         except (ValueError, TypeError) as exc:
             raise ValueError(f"{path}: line {i + 1} is not a landed page: {exc}") from None

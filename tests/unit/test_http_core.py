@@ -172,3 +172,30 @@ def test_a_body_cut_short_of_its_content_length_is_fetched_again():
     with ScriptedServer([cut, OK]) as s:
         assert client(s.url, sleeps).get("/x").json() == {"ok": True}
     assert len(sleeps) == 1
+
+
+def test_the_environments_proxies_are_honoured_though_read_once_per_host(monkeypatch):
+    """HTTP_PROXY routes a request through the proxy and NO_PROXY bypasses it, as requests does with
+    trust_env (which the client turns off: it re-read the whole environment on every request)."""
+    from tests.support.loopback import LoopbackServer, QuietHandler
+
+    asked: list[str] = []
+
+    class Proxy(QuietHandler):
+        def do_GET(self):  # noqa: N802
+            asked.append(self.path)  # a proxy is asked for the absolute URL
+            self.reply(200, [("Content-Type", "application/json")], b'{"via": "proxy"}')
+
+    with LoopbackServer(Proxy) as proxy:
+        monkeypatch.setenv("HTTP_PROXY", proxy.url)
+        monkeypatch.delenv("NO_PROXY", raising=False)
+        monkeypatch.delenv("no_proxy", raising=False)
+        http = HttpCore("p", "http://api.example.invalid", retry=RetryPolicy(max_attempts=1))
+        assert http.get("/v1/things", {"q": "a"}).json() == {"via": "proxy"}
+        assert asked == ["http://api.example.invalid/v1/things?q=a"]
+        assert http.session.trust_env is False
+        monkeypatch.setenv("NO_PROXY", "api.example.invalid")
+        direct = HttpCore("p", "http://api.example.invalid", retry=RetryPolicy(max_attempts=1))
+        with pytest.raises(ApiError):  # straight to a host that does not exist
+            direct.get("/v1/things")
+        assert len(asked) == 1
