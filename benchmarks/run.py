@@ -574,16 +574,22 @@ def _steps(instance, run_id: str, sampler: Sampler, t0: float, t1: float) -> dic
             spans.setdefault(ev.step_key, [entry.timestamp, entry.timestamp])[1] = entry.timestamp
     stages: dict[str, dict] = {}
     for key, (s, e) in spans.items():
-        st = stages.setdefault(stage_of(key), {"seconds": 0.0, "steps": {}, "_spans": []})
-        st["seconds"] += e - s
+        st = stages.setdefault(
+            stage_of(key), {"seconds": 0.0, "step_seconds": 0.0, "steps": {}, "_spans": []}
+        )
+        st["step_seconds"] += e - s
         st["steps"][key] = round(e - s, 2)
-        st["_spans"].append((t0 + (s - wall0), t0 + (e - wall0)))
+        st["_spans"].append((s, e))
     for st in stages.values():
-        peaks = [p for a, b in st.pop("_spans") if (p := sampler.peak(a, b)) is not None]
+        # wall time: the union of the stage's step spans (steps in processes of their own overlap), and the
+        # sum of the steps' own times beside it
+        st["seconds"] = round(_union_seconds(st["_spans"]), 2)
+        local = [(t0 + (a - wall0), t0 + (b - wall0)) for a, b in st.pop("_spans")]
+        peaks = [p for a, b in local if (p := sampler.peak(a, b)) is not None]
         st["peak_rss_bytes"] = max(peaks) if peaks else None
-        st["seconds"] = round(st["seconds"], 2)
+        st["step_seconds"] = round(st["step_seconds"], 2)
         st["steps"] = dict(sorted(st["steps"].items(), key=lambda kv: -kv[1]))
-    covered = sum(st["seconds"] for st in stages.values())
+    covered = _union_seconds(list(spans.values()))
     starts = [s for s, _e in spans.values()]
     ends = [e for _s, e in spans.values()]
     return {
@@ -595,6 +601,19 @@ def _steps(instance, run_id: str, sampler: Sampler, t0: float, t1: float) -> dic
         "after_last_step_seconds": round(wall0 + (t1 - t0) - max(ends), 2) if ends else None,
         "planned_events": _planned_events(instance, run_id),
     }
+
+
+def _union_seconds(spans) -> float:
+    """The length of the union of (start, end) intervals."""
+    total, reach = 0.0, None
+    for a, b in sorted(spans):
+        if reach is None or a > reach:
+            total += b - a
+            reach = b
+        elif b > reach:
+            total += b - reach
+            reach = b
+    return total
 
 
 def _planned_events(instance, run_id: str) -> int:

@@ -1,7 +1,9 @@
 """The executor of the main job, chosen by the environment (SOCIAL_EXECUTOR).
 
-- unset or `in_process` (one machine: make, orchestration.run, the tests): Dagster's in-process executor, as
-  before; one process, no per-step re-import of the code location.
+- unset or `in_process` (one machine: make, orchestration.run, the tests): Dagster's multi-or-in-process
+  executor, but in-process unless a run's config asks for `multiprocess` (Dagster's default is the other way
+  round): one process, no per-step re-import of the code location, for the daily run. A long backfill
+  (orchestration.run, PARALLEL_FROM_DAYS) asks for two step processes: its ingest steps then run side by side.
 - `k8s` (the cluster, deploy/kubernetes): dagster-k8s's `k8s_job_executor`, every step in its own Kubernetes
   Job/pod. The image, namespace, Secrets, ConfigMaps and volumes of the step pods are inherited from the
   K8sRunLauncher of the instance (deploy/kubernetes/dagster.yaml); only what is the executor's own is set here.
@@ -57,10 +59,28 @@ def executor_name(env: Mapping[str, str] | None = None) -> str:
     return name
 
 
+# Dagster's own executor (its config: {in_process: {...}} or {multiprocess: {max_concurrent, ...}}), with
+# in-process as the default a run gets when its config says nothing.
+LOCAL_EXECUTOR = dg.ExecutorDefinition(
+    name="in_process_unless_multiprocess",
+    config_schema=dg.Field(
+        dg.multi_or_in_process_executor.config_schema.config_type, default_value={"in_process": {}}
+    ),
+    requirements=dg.multi_or_in_process_executor.get_requirements,
+    executor_creation_fn=dg.multi_or_in_process_executor.executor_creation_fn,
+    description="In-process unless the run's config asks for `multiprocess` (a long backfill does).",
+)
+
+
+def multiprocess_run_config(max_concurrent: int) -> dict:
+    """The run config of a run whose steps go to `max_concurrent` processes of their own."""
+    return {"execution": {"config": {"multiprocess": {"max_concurrent": max_concurrent}}}}
+
+
 def job_executor(env: Mapping[str, str] | None = None) -> dg.ExecutorDefinition:
-    """The executor of the main job: in-process unless SOCIAL_EXECUTOR=k8s."""
+    """The executor of the main job: in-process by default, multiprocess by run config, or SOCIAL_EXECUTOR=k8s."""
     if executor_name(env) == "in_process":
-        return dg.in_process_executor
+        return LOCAL_EXECUTOR
     from dagster_k8s import k8s_job_executor  # the image installs dagster-k8s (deploy/Dockerfile)
 
     return k8s_job_executor.configured(K8S_EXECUTOR_CONFIG, name="k8s_step_pods")

@@ -102,6 +102,40 @@ def execute_range(job, instance, start: dt.date, end: dt.date, tags=None, asset_
         )
 
 
+# A run of this many days or more puts its steps in PARALLEL_STEPS processes of their own (multiprocess
+# executor): the ingest steps of different platforms then run side by side (one per platform at a time: the
+# <platform>_api pools). Each step process first imports the code location (~4 s of CPU), which a long
+# backfill's ingest steps (minutes each) repay and a daily run's (seconds) would not.
+PARALLEL_FROM_DAYS = int(os.environ.get("SOCIAL_PARALLEL_FROM_DAYS", "60"))
+PARALLEL_STEPS = int(os.environ.get("SOCIAL_PARALLEL_STEPS", "2"))
+
+
+def social_job():
+    """The main job of orchestration.definitions, for dagster.reconstructable (step processes load it)."""
+    from .definitions import defs
+
+    return defs.resolve_job_def(JOB_NAME)
+
+
+def execute_range_in_processes(instance, start: dt.date, end: dt.date, tags=None, processes=PARALLEL_STEPS):
+    """Execute the main job over start..end as one run whose steps run in `processes` processes at a time."""
+    import dagster as dg
+
+    from .executor import multiprocess_run_config
+
+    with planned_events_for(start, end):
+        return dg.execute_job(
+            # by module name: under `python -m orchestration.run` this module is __main__, not importable
+            dg.build_reconstructable_job(
+                "orchestration.run", "social_job", reconstructor_working_directory=str(REPO_ROOT)
+            ),
+            instance=instance,
+            run_config=multiprocess_run_config(processes),
+            tags={**range_tags(start, end), **(tags or {})},
+            raise_on_error=False,
+        )
+
+
 def run_range(
     start: dt.date,
     end: dt.date,
@@ -110,18 +144,25 @@ def run_range(
     defs=None,
     extra_tags: dict[str, str] | None = None,
 ):
-    """Execute the main job over start..end as one run (in this process, in-process executor) and return
-    Dagster's result. instance: the Dagster instance to record the run in (default: DAGSTER_HOME's)."""
+    """Execute the main job over start..end as one run and return Dagster's result: in this process, or for
+    PARALLEL_FROM_DAYS days and more with its steps in processes of their own. instance: the Dagster
+    instance to record the run in (default: DAGSTER_HOME's). defs: the loaded orchestration.definitions'
+    (the step processes load that module again, under the same environment)."""
     import dagster as dg
+
+    from .executor import executor_name
 
     if defs is None:
         from .definitions import defs
     tags = {**range_tags(start, end, refetch), **(extra_tags or {})}
     job = defs.resolve_job_def(JOB_NAME)
-    if instance is not None:
+    parallel = (end - start).days + 1 >= PARALLEL_FROM_DAYS and executor_name() == "in_process"
+    with contextlib.ExitStack() as stack:
+        if instance is None:
+            instance = stack.enter_context(dg.DagsterInstance.get())
+        if parallel:
+            return execute_range_in_processes(instance, start, end, tags)
         return execute_range(job, instance, start, end, tags)
-    with dg.DagsterInstance.get() as own:
-        return execute_range(job, own, start, end, tags)
 
 
 def print_locations(settings) -> None:

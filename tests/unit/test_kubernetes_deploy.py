@@ -277,7 +277,7 @@ def test_k8s_executor_config_validates_against_the_k8s_job_executor_schema():
 
 def test_the_executor_is_chosen_by_the_environment():
     assert executor_name({}) == "in_process" and executor_name({EXECUTOR_ENV: ""}) == "in_process"
-    assert job_executor({}).name == "in_process"  # one machine: unchanged
+    assert job_executor({}).name == "in_process_unless_multiprocess"  # one machine
     assert job_executor({EXECUTOR_ENV: "k8s"}).name == "k8s_step_pods"
     with pytest.raises(ValueError, match="SOCIAL_EXECUTOR must be one of"):
         executor_name({EXECUTOR_ENV: "celery"})
@@ -292,10 +292,16 @@ pools = {}
 for op in job.graph.iterate_op_defs():
     if op.pool:
         pools.setdefault(op.pool, []).append(op.name)
+from orchestration.executor import multiprocess_run_config
 run_config = dg.validate_run_config(job, {})
+try:
+    parallel = dg.validate_run_config(job, multiprocess_run_config(2)).get("execution")
+except dg.DagsterInvalidConfigError as exc:
+    parallel = str(exc)
 print(json.dumps({
     "executor": job.executor_def.name,
     "execution": run_config.get("execution"),
+    "parallel_execution": parallel,
     "ops": sorted(op.name for op in job.graph.iterate_op_defs()),
     "pools": pools,
 }, default=str))
@@ -321,10 +327,14 @@ def on_cluster(tmp_path_factory):
     return _probe_definitions(tmp_path_factory.mktemp("defs_k8s"), "k8s")
 
 
-def test_the_main_job_runs_in_process_on_one_machine(tmp_path):
+def test_the_main_job_runs_in_process_on_one_machine_unless_a_long_backfill_asks_for_processes(tmp_path):
     probe = _probe_definitions(tmp_path, None)
-    assert probe["executor"] == "in_process"
-    assert set(probe["execution"]) == {"in_process"}
+    assert probe["executor"] == "in_process_unless_multiprocess"
+    # a run whose config says nothing (the daily run, the UI's launches) is in-process
+    assert set(probe["execution"]["in_process_unless_multiprocess"]) == {"in_process"}, probe["execution"]
+    # a long backfill's (orchestration.run.execute_range_in_processes) is valid for the job
+    (parallel,) = probe["parallel_execution"].values()
+    assert parallel["multiprocess"]["max_concurrent"] == 2, parallel
 
 
 def test_the_main_job_runs_a_pod_per_step_on_the_cluster(on_cluster):
