@@ -112,6 +112,23 @@ class BlueskyConnector(Connector):
                 pages.append(LandedPage.of(resp, PLATFORM, "posts", day, "feed", {"brand_id": brand_id}))
         return pages
 
+    def fetch_posts_range(self, days: list[dt.date]) -> dict[dt.date, list[LandedPage]]:
+        """Every day of a range from one feed walk per account back to its first day (a walk per day re-read
+        the newer days each time: quadratic in the range). A day lands the account's profile, then the pages
+        its own walk would have reached that hold its posts or anything the parser would quarantine."""
+        self._ensure_session()
+        out: dict[dt.date, list[LandedPage]] = {d: [] for d in days}
+        start = day_bounds(min(days))[0]
+        for brand_id, handle in self.accounts.items():
+            for d in days:
+                out[d].append(self._account_page("posts", d, brand_id, handle))
+            walk = list(self._feed_since(self._profile(handle).json()["did"], start))
+            for d, responses in _feed_per_day(walk, days).items():
+                out[d].extend(
+                    LandedPage.of(r, PLATFORM, "posts", d, "feed", {"brand_id": brand_id}) for r in responses
+                )
+        return out
+
     def _thread(self, uri: str) -> list[Response]:
         """The whole reply tree under a post. getPostThread stops at `depth` levels: a node at the cut has
         replies (replyCount > 0) but no `replies` key, so its subtree is asked for in its own request."""
@@ -418,6 +435,53 @@ def _sort_time(item: dict) -> dt.datetime:
         return parse_time(reason["indexedAt"])
     post = item["post"]
     return min(_created(post), parse_time(post["indexedAt"]))
+
+
+def _feed_time(item: dict) -> dt.datetime:
+    """The time parse_posts files a feed item under (the repost's, else the post's creation), raising
+    where parse_posts would quarantine the item before looking at its time."""
+    post, reason = item["post"], item.get("reason")
+    if bool(reason) and reason.get("$type", REPOST) == REPOST:
+        by, created = reason["by"], parse_time(reason["indexedAt"])
+        if not reason.get("uri"):  # parse_posts then names the repost after its author and the post
+            _ = by["did"], post["uri"]
+        return created
+    created = _created(post)
+    _ = post["uri"], post["author"]  # read by parse_posts before the time: missing, the item is quarantined
+    return created
+
+
+def _feed_per_day(walk: list[Response], days: list[dt.date]) -> dict[dt.date, list[Response]]:
+    """The pages of a newest-first author feed walk each day needs: those its own walk would have reached
+    (_feed_since stops after the first page sorting before the day, less CLOCK_SKEW) that hold its items
+    or anything parse_posts quarantines (a page with no feed list, an item it cannot date)."""
+    out: dict[dt.date, list[Response]] = {d: [] for d in days}
+    bounds = {d: day_bounds(d) for d in days}
+    reached = None  # the oldest sort time of the pages walked so far whose items all had one
+    for resp in walk:
+        try:
+            body = resp.json()
+        except ValueError:
+            body = None
+        feed = body.get("feed") if isinstance(body, dict) else None
+        held, odd = [], not isinstance(feed, list)
+        for item in feed if isinstance(feed, list) else []:
+            try:
+                held.append(_feed_time(item))
+            except (KeyError, TypeError, ValueError, AttributeError):
+                odd = True
+        for d, (start, end) in bounds.items():
+            if reached is not None and reached < start - CLOCK_SKEW:
+                continue
+            if odd or any(start <= t < end for t in held):
+                out[d].append(resp)
+        try:  # as stop_before dates a page
+            oldest = min(_sort_time(item) for item in feed) if feed else None
+        except (KeyError, TypeError, ValueError, AttributeError):
+            oldest = None
+        if oldest is not None:
+            reached = oldest if reached is None else min(reached, oldest)
+    return out
 
 
 def _post_type(record: dict) -> str:

@@ -192,6 +192,27 @@ class RedditConnector(Connector):
                 pages.append(LandedPage.of(resp, PLATFORM, "posts", day, "submitted", {"brand_id": brand_id}))
         return pages
 
+    def fetch_posts_range(self, days: list[dt.date]) -> dict[dt.date, list[LandedPage]]:
+        """Every day of a range from one walk per account back to its first day (a walk per day re-read the
+        newer days each time: quadratic in the range). A day lands its account's about page (parse_posts
+        reads the account id there), then the pages its own walk would have reached that hold its posts or
+        anything the parser would quarantine."""
+        self._authorize()
+        out: dict[dt.date, list[LandedPage]] = {d: [] for d in days}
+        start = day_bounds(min(days))[0]
+        for brand_id, handle in self.accounts.items():
+            about = self.http.get(f"/user/{handle}/about", {"raw_json": 1})
+            ctx = {"brand_id": brand_id, "handle": handle}
+            for d in days:
+                out[d].append(LandedPage.of(about, PLATFORM, "posts", d, "account", ctx))
+            walk = self._submitted_since(handle, start)
+            for d, responses in _pages_per_day(walk, days, _submissions_held).items():
+                out[d].extend(
+                    LandedPage.of(r, PLATFORM, "posts", d, "submitted", {"brand_id": brand_id})
+                    for r in responses
+                )
+        return out
+
     def _thread(self, post_name: str) -> list[tuple[str, Response]]:
         """A submission's whole comment tree: the /comments page, then every stub Reddit left in it."""
         post_id = post_name.split("_", 1)[1]
@@ -470,33 +491,63 @@ class RedditConnector(Connector):
         ]
 
 
-def _pages_per_day(walk: list[Response], days: list[dt.date]) -> dict[dt.date, list[Response]]:
+def _pages_per_day(walk: list[Response], days: list[dt.date], holds=None) -> dict[dt.date, list[Response]]:
     """The pages of a newest-first walk each day needs: those holding its things (pinned ones included) or
     things that cannot be dated (the parser quarantines them), up to where the day's own walk would have
-    stopped (newest_first: after the first page whose dating items reach before the day)."""
+    stopped (newest_first: after the first page whose dating items reach before the day).
+
+    holds(body, dating) -> (the times of the page's things, whether it holds something the parser would
+    quarantine); body is None for a page that is not JSON, dating None where the page cannot be dated."""
+    holds = holds or _children_held
     out: dict[dt.date, list[Response]] = {d: [] for d in days}
     bounds = {d: day_bounds(d) for d in days}
     reached = None  # the oldest dating item of the pages walked so far
     for resp in walk:
         try:
             body = resp.json()
-            dating = [created_utc(item) for item in _dated_items(body)]
-        except (KeyError, TypeError, ValueError):
-            body, dating = None, None  # the walk goes on past it, as newest_first does
-        held, undatable = [], body is None
-        for thing in children(body):
-            try:
-                held.append(created_utc(thing["data"]))
-            except (KeyError, TypeError, ValueError):
-                undatable = True
+        except ValueError:
+            body = None
+        try:
+            dating = None if body is None else [created_utc(item) for item in _dated_items(body)]
+        except (KeyError, TypeError, ValueError, AttributeError):
+            dating = None  # the walk goes on past it, as newest_first does
+        held, odd = holds(body, dating)
         for d, (start, end) in bounds.items():
             if reached is not None and reached < start:
                 continue
-            if undatable or any(start <= t < end for t in held):
+            if odd or any(start <= t < end for t in held):
                 out[d].append(resp)
         if dating:
             reached = min([*dating, reached] if reached is not None else dating)
     return out
+
+
+def _children_held(body, dating) -> tuple[list[dt.datetime], bool]:
+    """Search results: a page that cannot be read or dated is the parser's to quarantine, whole."""
+    if body is None or dating is None:
+        return [], True
+    held, odd = [], False
+    for thing in children(body):
+        try:
+            held.append(created_utc(thing["data"]))
+        except (KeyError, TypeError, ValueError):
+            odd = True
+    return held, odd
+
+
+def _submissions_held(body, _dating) -> tuple[list[dt.datetime], bool]:
+    """A listing of submissions: parse_posts also quarantines whatever is not a dated t3 thing, and a page
+    that is no Listing."""
+    things = dig(body, ("data", "children"))
+    held, odd = [], not isinstance(things, list)
+    for thing in things if isinstance(things, list) else []:
+        try:
+            if thing["kind"] != "t3":
+                raise ValueError("not a t3 thing")
+            held.append(created_utc(thing["data"]))
+        except (KeyError, TypeError, ValueError, AttributeError):
+            odd = True
+    return held, odd
 
 
 def _stubs(resp: Response) -> list[dict]:
