@@ -201,6 +201,10 @@ class Bench:
                 "SOCIAL_BRANDS_FILE": str(self.brands_file),
             }
         )
+        # orchestration.definitions exports the lake and warehouse it settled on (for dbt); left in the
+        # environment, the next pipeline would settle on the previous one's instead of its own
+        for exported in ("SOCIAL_LAKE_URL", "SOCIAL_WAREHOUSE_PATH"):
+            os.environ.pop(exported, None)
         if "orchestration.definitions" in sys.modules:
             importlib.reload(sys.modules["orchestration.definitions"])
         definitions = importlib.import_module("orchestration.definitions")
