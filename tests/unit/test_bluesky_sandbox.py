@@ -18,6 +18,7 @@ from assets.ingest.http_core import ApiError, HttpCore
 from assets.ingest.pseudonyms import Pseudonymizer
 from sandbox import FaultConfig, SandboxServer, World, ground_truth
 from tests.support.bluesky_replay import load_vcr
+from tests.support.ranges import assert_range_is_the_per_day_walks
 
 ROOT = Path(__file__).resolve().parents[2]
 RECORDED = ROOT / "tests" / "fixtures" / "recorded" / "bluesky"
@@ -216,29 +217,14 @@ def test_a_range_of_posts_is_one_feed_walk_per_account_with_each_days_records(se
     """fetch_posts_range walks each author feed once back to the first day (a walk per day re-read the
     newer days each time); every day parses to exactly what its own walk gave, from fewer requests."""
     days = [NOW.date() - dt.timedelta(days=n) for n in range(8, 0, -1)]
-    per_day, ranged = make(server.url, config), make(server.url, config)
-    by_day = {d: per_day.parse_posts(per_day.fetch_posts(d), d) for d in days}
-    pages = ranged.fetch_posts_range(days)
-    assert sorted(pages) == days
-    assert any(by_day[d][0] for d in days), "no post in the sandbox over the range: the test proves nothing"
-    for d in days:
-        assert ranged.parse_posts(pages[d], d) == by_day[d], d
-        assert {p.kind for p in pages[d]} >= {"account"}, d  # each day re-derivable on its own
-    assert ranged.http.requests_made < per_day.http.requests_made / 2, (
-        ranged.http.requests_made,
-        per_day.http.requests_made,
-    )
+    assert_range_is_the_per_day_walks(make(server.url, config), make(server.url, config), "posts", days)
 
 
 def test_a_range_of_posts_quarantines_what_each_days_walk_did(world, config):
     """Malformed items land with every day whose walk reached them: the quarantine is the per-day one."""
     days = [NOW.date() - dt.timedelta(days=n) for n in range(6, 0, -1)]
     with SandboxServer(world, faults=FaultConfig(seed=4, malformed_records=0.1)) as srv:
-        per_day, ranged = make(srv.url, config), make(srv.url, config)
-        pages = ranged.fetch_posts_range(days)
-        wanted = {d: per_day.parse_posts(per_day.fetch_posts(d), d) for d in days}
+        wanted = assert_range_is_the_per_day_walks(
+            make(srv.url, config), make(srv.url, config), "posts", days
+        )
     assert any(bad for _, bad in wanted.values()), "nothing malformed: the test proves nothing"
-    for d in days:
-        records, bad = ranged.parse_posts(pages[d], d)
-        assert records == wanted[d][0], d
-        assert sorted(map(str, bad)) == sorted(map(str, wanted[d][1])), d
